@@ -1,0 +1,111 @@
+"""Command line `cpts` (French for the coordinator, who may run it too)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cpts.config import ConfigurationError, get_settings
+
+app = typer.Typer(help="Observatoire CPTS : exports → entrepôt → indicateurs.", no_args_is_help=True)
+db_app = typer.Typer(help="Gestion de l'entrepôt.")
+app.add_typer(db_app, name="db")
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Crée ou met à niveau le schéma de l'entrepôt (migrations Alembic) et les référentiels."""
+    from warehouse.db import make_engine, upgrade
+
+    settings = get_settings()
+    upgrade(make_engine(settings.database_url))
+    typer.echo(f"Entrepôt à jour : {settings.database_url}")
+
+
+@app.command()
+def nightly(
+    inbox: Annotated[str | None, typer.Option("--inbox", help="Boîte de dépôt à lire")] = None,
+) -> None:
+    """Lance le chargement nocturne en local (sans serveur Prefect)."""
+    from flows.nightly import chargement_nocturne
+    from flows.summary import describe_outcomes
+
+    try:
+        report = chargement_nocturne(boite_de_depot=inbox)
+    except ConfigurationError as exc:
+        _fail(str(exc))
+    for line in describe_outcomes(report):
+        typer.echo(line)
+
+
+@app.command()
+def indicateurs(
+    territoire: Annotated[str, typer.Option(help="Code du territoire, ex. vallee-du-gier")],
+    annee: Annotated[int, typer.Option(help="Année civile")],
+    format: Annotated[Format, typer.Option(help="table ou csv")] = Format.table,
+) -> None:
+    """Affiche les indicateurs d'un territoire pour une année (secret statistique appliqué)."""
+    from cpts.publication import indicator_rows, render
+
+    rows = indicator_rows(get_settings(), territoire, str(annee))
+    if not rows:
+        _fail(f"Aucun indicateur calculé pour {territoire} en {annee} : lancez d'abord "
+              "`cpts nightly`.")
+    typer.echo(render(rows, format.value))
+
+
+@app.command("generer-exemples")
+def generer_exemples(
+    sortie: Annotated[Path, typer.Option(help="Dossier de la boîte de dépôt à écrire")],
+    territoires: Annotated[list[str] | None, typer.Option(help="Territoires")] = None,
+    annees: Annotated[list[int] | None, typer.Option(help="Années")] = None,
+    echelle: Annotated[float, typer.Option(help="Multiplicateur des volumes")] = 1.0,
+    graine: Annotated[int, typer.Option(help="Graine aléatoire")] = 42,
+    defauts: Annotated[bool, typer.Option(help="Écrit aussi le jeu de fichiers défectueux")] = False,
+) -> None:
+    """Écrit des exports d'exemple réalistes (aucune donnée réelle)."""
+    from generator import generate
+
+    summary = generate(sortie, territoires=tuple(territoires or ("vallee-du-gier",
+                                                                 "grand-saint-etienne")),
+                       annees=tuple(annees or (2023, 2024)), echelle=echelle, graine=graine,
+                       defauts=defauts)
+    typer.echo(f"{len(summary.files)} fichiers écrits dans {sortie}")
+
+
+@app.command()
+def demo(
+    territoire: Annotated[str, typer.Option(help="Territoire affiché")] = "vallee-du-gier",
+) -> None:
+    """Démonstration : exports d'exemple → chargement nocturne → indicateurs affichés."""
+    import os
+
+    settings = get_settings().with_demo_key()
+    os.environ["CPTS_PSEUDO_KEY"] = settings.pseudo_key.get_secret_value()
+    get_settings.cache_clear()
+    inbox = settings.data_dir / "exemples"
+    if not inbox.exists():
+        generer_exemples(sortie=inbox, territoires=None, annees=None, echelle=1.0, graine=42,
+                         defauts=False)
+    nightly(inbox=str(inbox))
+    for year in (2023, 2024):
+        typer.echo(f"\n== {territoire} — {year} ==")
+        indicateurs(territoire=territoire, annee=year, format=Format.table)
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())

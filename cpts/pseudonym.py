@@ -1,0 +1,25 @@
+"""Keyed pseudonymisation of linkage keys (HMAC-SHA256), applied before anything is written."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import polars as pl
+
+# PMSI values meaning "no valid linkage key".
+INVALID_KEYS = {"xxxxxxxxxxxxxxxxx", "XXXXXXXXXXXXXXXXD"}
+
+
+def pseudonymise_value(value: str | None, key: bytes) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) != 17 or value in INVALID_KEYS or set(value.lower()) == {"x"}:
+        return None
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def pseudonymise(series: pl.Series, key: bytes) -> pl.Series:
+    """Replace each linkage key by its HMAC; invalid keys become null."""
+    return series.map_elements(lambda v: pseudonymise_value(v, key), return_dtype=pl.String)

@@ -1,0 +1,29 @@
+"""French one-line summaries of what a run did with each file."""
+
+from __future__ import annotations
+
+from tasks.ingest import IngestReport
+
+STATUS_LABELS = {
+    "charge": "chargé",
+    "quarantaine": "mis en quarantaine",
+    "obsolete": "obsolète (non chargé)",
+    "deja_charge": "déjà chargé (ignoré)",
+    "deja_refuse": "déjà refusé (ignoré)",
+}
+
+
+def describe_outcomes(report: IngestReport) -> list[str]:
+    lines = []
+    for delivery, outcome in report.outcomes:
+        line = f"{delivery.provider}/{delivery.name} : {STATUS_LABELS.get(outcome.statut, outcome.statut)}"
+        if outcome.statut == "charge":
+            line += (f" ({outcome.lignes_chargees} lignes, {outcome.lignes_rejetees} rejetées, "
+                     f"{outcome.lignes_remplacees} remplacées)")
+        if outcome.message:
+            line += f" — {outcome.message}"
+        lines.append(line)
+    for delivery in report.unmatched:
+        lines.append(f"{delivery.provider}/{delivery.name} : nom de fichier non reconnu, laissé "
+                     "en place (voir exports.md pour les noms attendus)")
+    return lines

@@ -1,0 +1,179 @@
+"""RPU (résumé de passage aux urgences): fields, code lists and rules shared by XML and CSV.
+
+One row per emergency-department passage. RPU carries no patient identifier; the birth date is
+turned into an age at ENTREE and dropped; residence is resolved to an INSEE commune.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandera.polars as pa
+import polars as pl
+from sqlalchemy import Connection, Delete, and_, delete
+
+from cpts.dates import age_in_years, parse_date, parse_datetime
+from cpts.identifiers import finess_valid
+from cpts.residence import resolver
+from schemas.base import LINE, FileRejected, Reject, Scope, drop_rejected, required_rejects
+from warehouse.tables.hopital import passages_urgences
+
+COLUMNS = ["finess", "cp", "commune", "naissance", "sexe", "entree", "mode_entree", "provenance",
+           "transport", "transport_pec", "motif", "gravite", "dp", "liste_da", "liste_actes",
+           "sortie", "mode_sortie", "destination", "orient"]
+REQUIRED = ["finess", "entree"]
+PRESENT = ["cp", "commune", "naissance", "gravite", "mode_sortie"]
+
+CODES: dict[str, list[str]] = {
+    "sexe": ["M", "F", "I"],
+    "mode_entree": ["6", "7", "8"],
+    "provenance": ["1", "2", "3", "4", "5", "6", "7", "8"],
+    "transport": ["PERSO", "AMBU", "VSAB", "SMUR", "HELI", "FO"],
+    "transport_pec": ["MED", "PARAMED", "AUCUN"],
+    "gravite": ["1", "P", "2", "3", "4", "5", "D"],
+    "mode_sortie": ["6", "7", "8", "9"],
+    "destination": ["1", "2", "3", "4", "6", "7"],
+    "orient": ["HDT", "HO", "SC", "SI", "REA", "UHCD", "MED", "CHIR", "OBST", "FUGUE", "SCAM",
+               "PSA", "REO"],
+}
+
+
+class PassageUrgences(pa.DataFrameModel):
+    """Row rules of a normalised RPU passage (pandera, polars backend)."""
+
+    finess: str = pa.Field(str_length=9)
+    entree: pl.Datetime = pa.Field(nullable=False)
+    date_entree: pl.Date = pa.Field(nullable=False)
+    sortie: pl.Datetime = pa.Field(nullable=True)
+    age: pl.Int32 = pa.Field(nullable=True, ge=0, le=120)
+    gravite: str = pa.Field(nullable=True, isin=CODES["gravite"])
+    mode_sortie: str = pa.Field(nullable=True, isin=CODES["mode_sortie"])
+    cp_residence: str = pa.Field(nullable=True, str_length=5)
+
+    @pa.dataframe_check(error="SORTIE antérieure à ENTREE")
+    def sortie_after_entree(cls, data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("sortie").is_null() | (pl.col("sortie") >= pl.col("entree"))
+        )
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+REASONS = {
+    "finess": "FINESS absent ou clé de contrôle invalide",
+    "entree": "ENTREE absente ou illisible (attendu JJ/MM/AAAA hh:mm)",
+    "sortie": "SORTIE illisible ou antérieure à ENTREE",
+}
+
+
+def normalise(raw: pl.DataFrame) -> pl.DataFrame:
+    """Canonical typed passages from raw string columns (names already canonical)."""
+    raw = raw.with_columns([pl.lit(None, pl.String).alias(c) for c in COLUMNS if c not in raw.columns])
+    up = {c: pl.col(c).str.to_uppercase() for c in ("sexe", "transport", "transport_pec", "gravite",
+                                                    "orient")}
+    frame = raw.with_columns(
+        finess=pl.col("finess").str.to_uppercase().str.zfill(9),
+        entree=parse_datetime("entree"),
+        sortie=parse_datetime("sortie"),
+        naissance=parse_date("naissance"),
+        dp=_cim10(pl.col("dp")),
+        motif=pl.when(pl.col("motif").str.len_chars() <= 20).then(pl.col("motif")),
+        **up,
+    )
+    frame = frame.with_columns(
+        [pl.when(pl.col(c).is_in(codes)).then(pl.col(c)).alias(c) for c, codes in CODES.items()]
+    )
+    frame = frame.with_columns(
+        date_entree=pl.col("entree").dt.date(),
+        age=age_in_years(pl.col("naissance"), pl.col("entree")),
+        cp_residence=pl.col("cp").str.zfill(5),
+        liste_da=pl.col("liste_da").str.replace_all(r"\.", ""),
+    ).with_columns(age=pl.when(pl.col("age").is_between(0, 120)).then(pl.col("age")))
+    return with_residence(frame.drop("naissance"))
+
+
+def _cim10(expr: pl.Expr) -> pl.Expr:
+    return expr.str.to_uppercase().str.replace_all(r"[.\s]", "")
+
+
+def with_residence(frame: pl.DataFrame) -> pl.DataFrame:
+    """Resolve each distinct (postal code, commune name) once, then join back."""
+    pairs = frame.select("cp_residence", "commune").unique()
+    res = resolver()
+    resolved = pairs.with_columns(
+        commune_residence=pl.Series(
+            [res.resolve(cp, name).commune for cp, name in pairs.iter_rows()], dtype=pl.String
+        )
+    )
+    return frame.join(resolved, on=["cp_residence", "commune"], how="left", nulls_equal=True)
+
+
+def validate(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Reject]]:
+    """Row rejects (required values, check keys, pandera rules); returns the valid rows."""
+    rejects = required_rejects(frame, {"entree": REASONS["entree"], "finess": REASONS["finess"]})
+    bad_key = frame.filter(pl.col("finess").is_not_null()
+                           & ~pl.col("finess").map_elements(finess_valid, return_dtype=pl.Boolean))
+    rejects += [Reject(int(n), "finess", REASONS["finess"]) for n in bad_key[LINE]]
+    candidates = drop_rejected(frame, rejects)
+    try:
+        PassageUrgences.validate(candidates, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        from schemas.base import rejects_from_pandera
+
+        rejects += rejects_from_pandera(exc, candidates, REASONS | {
+            "age": "âge hors de 0–120 ans", "PassageUrgences": REASONS["sortie"],
+            "sortie_after_entree": REASONS["sortie"]})
+    return drop_rejected(frame, rejects), rejects
+
+
+def check_scope(frame: pl.DataFrame, name: str, finess: str, first: date, last: date) -> None:
+    """Provider file: a passage of another FINESS or outside the named dates rejects the file."""
+    other = frame.filter(pl.col("finess") != finess)
+    if other.height:
+        raise FileRejected(
+            f"{name} : ligne {other[LINE][0]}, colonne « finess » : FINESS {other['finess'][0]} "
+            f"différent de celui du nom de fichier ({finess}). Fichier refusé."
+        )
+    outside = frame.filter(~pl.col("date_entree").is_between(first, last))
+    if outside.height:
+        raise FileRejected(
+            f"{name} : ligne {outside[LINE][0]}, colonne « entree » : passage du "
+            f"{outside['date_entree'][0]:%d/%m/%Y} hors de la période du fichier "
+            f"({first:%d/%m/%Y}–{last:%d/%m/%Y}). Fichier refusé : demandez un export corrigé."
+        )
+
+
+def scope(finess: str, first: date, last: date) -> Scope:
+    """RPU XML and CSV share one scope space per FINESS: passages by ENTREE date."""
+
+    def _delete(_conn: Connection) -> Delete:
+        t = passages_urgences
+        return delete(t).where(and_(t.c.finess == finess, t.c.date_entree.between(first, last)))
+
+    return Scope(f"{finess}|{first.isoformat()}|{last.isoformat()}", [_delete])
+
+
+def require_valid_finess(finess: str, name: str) -> str:
+    finess = finess.upper()
+    if not finess_valid(finess):
+        raise FileRejected(
+            f"{name} : le FINESS {finess} du nom de fichier a une clé de contrôle invalide (Luhn)."
+        )
+    return finess
+
+
+def table_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    keep = [c.name for c in passages_urgences.columns if c.name not in {"id", "chargement_id"}]
+    return frame.select([c for c in keep if c in frame.columns])
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    first = date(year, month, 1)
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return first, date.fromordinal(nxt.toordinal() - 1)
+
+
+def end_of_month(year: int, month: int) -> datetime:
+    return datetime.combine(month_bounds(year, month)[1], datetime.min.time())

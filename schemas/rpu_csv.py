@@ -1,0 +1,41 @@
+"""RPU flat CSV extract — `RPU_<FINESS>_<AAAAMM>.csv` (exports.md §1b). Scope: FINESS × month."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from schemas import rpu
+from schemas.base import Extract, FileType, ReadContext, pattern, value_anomalies
+from schemas.csv_io import check_columns, read_delimited, refuse_nir
+from warehouse.tables.hopital import passages_urgences
+
+
+def read(ctx: ReadContext) -> Extract:
+    finess = rpu.require_valid_finess(ctx.match["finess"], ctx.name)
+    year, month = int(ctx.match["mois"][:4]), int(ctx.match["mois"][4:])
+    first, last = rpu.month_bounds(year, month)
+    raw = read_delimited(ctx.path, ctx.name)
+    anomalies = check_columns(raw, ctx.name, rpu.REQUIRED + rpu.PRESENT, rpu.COLUMNS)
+    refuse_nir(raw, ctx.name)
+    typed = rpu.normalise(raw)
+    anomalies += value_anomalies(raw, typed, list(rpu.CODES))
+    valid, rejects = rpu.validate(typed, ctx.name)
+    rpu.check_scope(valid, ctx.name, finess, first, last)
+    return Extract(
+        tables={passages_urgences.name: rpu.table_rows(valid)},
+        scope=rpu.scope(finess, first, last),
+        rows_read=raw.height,
+        rejects=rejects,
+        anomalies=anomalies,
+        extraction=rpu.end_of_month(year, month),
+    )
+
+
+FILE_TYPE = FileType(
+    code="rpu_csv",
+    provider="hopital",
+    label="RPU (extraction CSV mensuelle)",
+    pattern=pattern(r"RPU_(?P<finess>\w{9})_(?P<mois>\d{6})\.csv"),
+    read=read,
+    extraction_from_name=lambda m: datetime.strptime(m["mois"], "%Y%m"),
+)

@@ -1,0 +1,90 @@
+"""Read → normalise → validate → load one delivery; bad input is quarantined, never fatal."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from cpts.config import Settings
+from schemas.base import FileRejected, ReadContext
+from schemas.catalog import FILE_TYPES
+from tasks.inbox import Delivery, archive, discover
+from warehouse.loading import (
+    DeliveryInfo,
+    LoadOutcome,
+    known_statuses,
+    load_extract,
+    record_refusal,
+)
+
+log = logging.getLogger(__name__)
+TYPES = {t.code: t for t in FILE_TYPES}
+
+
+@dataclass
+class IngestReport:
+    """What a run did with the inbox, for artifacts and the command line."""
+
+    outcomes: list[tuple[Delivery, LoadOutcome]] = field(default_factory=list)
+    unmatched: list[Delivery] = field(default_factory=list)
+
+    def by_status(self, statut: str) -> list[tuple[Delivery, LoadOutcome]]:
+        return [(d, o) for d, o in self.outcomes if o.statut == statut]
+
+
+def departements() -> tuple[str, ...]:
+    from warehouse import reference
+
+    codes = reference.territories()["code_insee"].to_list()
+    return tuple(sorted({c[:2] for c in codes}))
+
+
+def ingest_delivery(engine: Engine, delivery: Delivery, settings: Settings,
+                    known: dict[str, str] | None = None) -> LoadOutcome:
+    """Load one archived delivery; a refusal is recorded with its French reason."""
+    assert delivery.sha256 and delivery.local_path and delivery.file_type
+    if known and delivery.sha256 in known:
+        return LoadOutcome("deja_charge" if known[delivery.sha256] == "charge" else "deja_refuse",
+                           None)
+    file_type = TYPES[delivery.file_type]
+    info = DeliveryInfo(delivery.provider, file_type.code, delivery.name, delivery.sha256,
+                        datetime.now(), delivery.local_path)
+    ctx = ReadContext(Path(delivery.local_path), delivery.name, file_type.matches(delivery.name),
+                      settings.require_pseudo_key(), departements())
+    try:
+        extract = file_type.read(ctx)
+    except FileRejected as exc:
+        return record_refusal(engine, info, "quarantaine", str(exc))
+    except Exception:  # a reader bug must not stop the other files
+        log.exception("Lecture impossible de %s", delivery.name)
+        return record_refusal(engine, info, "quarantaine",
+                              f"{delivery.name} : fichier illisible (erreur interne de lecture) ; "
+                              "l'équipe technique est prévenue par le journal.")
+    share = len(extract.rejects) / extract.rows_read if extract.rows_read else 0.0
+    if not file_type.coordinator and share > settings.reject_threshold:
+        return record_refusal(
+            engine, info, "quarantaine",
+            f"{delivery.name} : {len(extract.rejects)} lignes rejetées sur {extract.rows_read} "
+            f"({share:.1%}, seuil {settings.reject_threshold:.0%}) : fichier mis en quarantaine. "
+            f"Premier motif : ligne {extract.rejects[0].ligne}, colonne "
+            f"« {extract.rejects[0].colonne} » : {extract.rejects[0].motif}.",
+            extract.rejects, extract.rows_read, extract.extraction)
+    return load_extract(engine, info, extract, monotonic=file_type.monotonic)
+
+
+def ingest_inbox(engine: Engine, settings: Settings, inbox: str | None = None) -> IngestReport:
+    """Every delivery of the inbox, oldest extraction first; each file on its own."""
+    matched, unmatched = discover(inbox or settings.inbox_url)
+    report = IngestReport(unmatched=unmatched)
+    known = known_statuses(engine)
+    for delivery in matched:
+        archived = archive(delivery, settings.archive_path)
+        outcome = ingest_delivery(engine, archived, settings, known)
+        if outcome.statut in {"charge", "quarantaine", "obsolete"}:
+            known[archived.sha256] = outcome.statut
+        report.outcomes.append((archived, outcome))
+    return report

@@ -1,0 +1,86 @@
+"""Shared fixtures: a fresh warehouse on SQLite and on PostgreSQL, settings pointing at it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from cpts.config import Settings
+from warehouse.db import make_engine, upgrade
+
+PG_ADMIN_URL = os.environ.get("CPTS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TEST_KEY = "cle-de-test-pseudonymisation"
+
+
+def _pg_admin() -> Engine | None:
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL injoignable sous CI=true ({PG_ADMIN_URL}) : {exc}")
+        return None
+    return engine
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Engine | None:
+    return _pg_admin()
+
+
+def new_pg_database(admin: Engine) -> str:
+    name = f"cpts_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(admin: Engine, url: str) -> None:
+    name = make_url(url).database
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path,
+                  pg_server: Engine | None) -> Iterator[str]:
+    """An empty warehouse URL on each backend (a new PostgreSQL database per test)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'entrepot.sqlite'}"
+        return
+    if pg_server is None:
+        pytest.skip("PostgreSQL injoignable (les tests PostgreSQL sont ignorés hors CI)")
+    url = new_pg_database(pg_server)
+    try:
+        yield url
+    finally:
+        make_engine(url).dispose()
+        drop_pg_database(pg_server, url)
+
+
+@pytest.fixture
+def settings(warehouse_url: str, tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "var", warehouse_url=warehouse_url,
+                    inbox=str(tmp_path / "depot"), pseudo_key=TEST_KEY)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def inbox(settings: Settings) -> Path:
+    path = Path(settings.inbox_url)
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,140 @@
+"""Write one delivery into the warehouse: registry row, scope replacement, facts, rejects.
+
+Everything for a file happens in one transaction, under a warehouse-wide write lock, so a run
+killed mid-load leaves nothing partial and two runs never load the same bytes twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import Connection, Engine, and_, func, insert, select, text, update
+
+from schemas.base import Extract, Reject
+from warehouse.bulk import insert_frame
+from warehouse.tables import metadata
+from warehouse.tables.registre import anomalies, chargements, rejets
+
+WRITE_LOCK_KEY = 4_242_001  # pg_advisory_xact_lock key of the warehouse writers
+
+
+@dataclass(frozen=True)
+class DeliveryInfo:
+    fournisseur: str
+    type_fichier: str
+    nom_fichier: str
+    sha256: str
+    recu_le: datetime
+    archive: str | None = None
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    statut: str  # charge, quarantaine, obsolete, deja_charge
+    chargement_id: int | None
+    lignes_lues: int = 0
+    lignes_chargees: int = 0
+    lignes_rejetees: int = 0
+    lignes_remplacees: int = 0
+    message: str | None = None
+
+
+def lock_writers(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+
+
+def loaded_id(conn: Connection, sha256: str) -> int | None:
+    """The batch that already loaded these exact bytes, if any."""
+    return conn.execute(
+        select(chargements.c.id).where(
+            and_(chargements.c.sha256 == sha256, chargements.c.statut.in_(["charge", "remplace"]))
+        ).limit(1)
+    ).scalar_one_or_none()
+
+
+def known_statuses(engine: Engine) -> dict[str, str]:
+    """sha256 → final status of every file already processed (loaded or refused)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(chargements.c.sha256, chargements.c.statut).where(
+            chargements.c.statut != "en_cours")).all()
+    return dict(rows)
+
+
+def newer_loaded(conn: Connection, info: DeliveryInfo, scope_key: str, extraction: datetime) -> bool:
+    """A cumulative file older than the one already loaded for the same scope (PMSI)."""
+    latest = conn.execute(
+        select(func.max(chargements.c.date_extraction)).where(and_(
+            chargements.c.type_fichier == info.type_fichier,
+            chargements.c.perimetre == scope_key,
+            chargements.c.statut.in_(["charge", "remplace"]),
+        ))
+    ).scalar_one_or_none()
+    return latest is not None and latest > extraction
+
+
+def _register(conn: Connection, info: DeliveryInfo, **values: object) -> int:
+    row = {**info.__dict__, **values}
+    return int(conn.execute(insert(chargements).values(row).returning(chargements.c.id)).scalar_one())
+
+
+def _insert_rejects(conn: Connection, batch: int, rejects: list[Reject]) -> None:
+    if rejects:
+        frame = pl.DataFrame([r.__dict__ for r in rejects], schema={
+            "ligne": pl.Int64, "colonne": pl.String, "motif": pl.String, "feuille": pl.String,
+            "cellule": pl.String})
+        insert_frame(conn, rejets, frame.with_columns(chargement_id=pl.lit(batch)))
+
+
+def record_refusal(engine: Engine, info: DeliveryInfo, statut: str, message: str,
+                   rejects: list[Reject] | None = None, rows_read: int | None = None,
+                   extraction: datetime | None = None) -> LoadOutcome:
+    """Quarantine or obsolescence: the file is registered with its reason, nothing is loaded."""
+    with engine.begin() as conn:
+        lock_writers(conn)
+        batch = _register(conn, info, statut=statut, message=message, lignes_lues=rows_read,
+                          lignes_chargees=0, lignes_rejetees=len(rejects or []),
+                          date_extraction=extraction, charge_le=datetime.now())
+        _insert_rejects(conn, batch, rejects or [])
+    return LoadOutcome(statut, batch, rows_read or 0, 0, len(rejects or []), 0, message)
+
+
+def load_extract(engine: Engine, info: DeliveryInfo, extract: Extract,
+                 monotonic: bool = False) -> LoadOutcome:
+    """Replace the extract's scope with its rows, in one transaction."""
+    with engine.begin() as conn:
+        lock_writers(conn)
+        previous = loaded_id(conn, info.sha256)
+        if previous is not None:
+            return LoadOutcome("deja_charge", previous)
+        obsolete = monotonic and extract.extraction is not None and newer_loaded(
+            conn, info, extract.scope.key, extract.extraction)
+        if not obsolete:
+            return _write(conn, info, extract)
+    return record_refusal(
+        engine, info, "obsolete",
+        f"{info.nom_fichier} : transmission obsolète, un fichier plus récent est déjà chargé "
+        f"pour le périmètre {extract.scope.key} ; rien n'est remplacé.",
+        rows_read=extract.rows_read, extraction=extract.extraction)
+
+
+def _write(conn: Connection, info: DeliveryInfo, extract: Extract) -> LoadOutcome:
+    batch = _register(conn, info, statut="en_cours", perimetre=extract.scope.key,
+                      date_extraction=extract.extraction, lignes_lues=extract.rows_read)
+    replaced = extract.scope.replace(conn)
+    loaded = 0
+    for table_name, frame in extract.tables.items():
+        table = metadata.tables[table_name]
+        loaded += insert_frame(conn, table, frame.with_columns(chargement_id=pl.lit(batch)))
+    _insert_rejects(conn, batch, extract.rejects)
+    if extract.anomalies:
+        conn.execute(insert(anomalies), [{"chargement_id": batch, **a.__dict__}
+                                         for a in extract.anomalies])
+    if extract.after_load:
+        extract.after_load(conn)
+    conn.execute(update(chargements).where(chargements.c.id == batch).values(
+        statut="charge", charge_le=datetime.now(), lignes_chargees=loaded,
+        lignes_rejetees=len(extract.rejects), lignes_remplacees=replaced))
+    return LoadOutcome("charge", batch, extract.rows_read, loaded, len(extract.rejects), replaced)

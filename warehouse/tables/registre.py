@@ -1,0 +1,51 @@
+"""Load registry and rejects: what came in, from where, when, and what happened to it."""
+
+from sqlalchemy import Column, DateTime, Integer, String, Table, Text
+
+from warehouse.tables.base import IdType, chargement_fk, metadata
+
+chargements = Table(
+    "chargements", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("fournisseur", String(20), nullable=False, comment="cpam, hopital, sas, cpts, annuaire"),
+    Column("type_fichier", String(40), nullable=False, comment="Type d'export (exports.md)"),
+    Column("nom_fichier", String(255), nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("perimetre", String(200), comment="Périmètre remplacé, ex. 420001232|2024-03-01|2024-03-31"),
+    Column("date_extraction", DateTime, comment="Date d'extraction ou de situation du fichier"),
+    Column("recu_le", DateTime, nullable=False),
+    Column("charge_le", DateTime),
+    Column("lignes_lues", Integer),
+    Column("lignes_chargees", Integer),
+    Column("lignes_rejetees", Integer),
+    Column("lignes_remplacees", Integer, comment="Lignes supprimées par le remplacement du périmètre"),
+    Column("statut", String(20), nullable=False,
+           comment="en_cours, charge, quarantaine, obsolete, remplace"),
+    Column("message", Text, comment="Motif en français (quarantaine, obsolète)"),
+    Column("archive", String(500), comment="Chemin de la copie brute archivée"),
+    comment="Registre des chargements : une ligne par fichier reçu",
+)
+
+rejets = Table(
+    "rejets", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    chargement_fk(),
+    Column("ligne", Integer, comment="Numéro de ligne du fichier (1 = en-tête)"),
+    Column("feuille", String(60)),
+    Column("cellule", String(12)),
+    Column("colonne", String(80)),
+    Column("motif", Text, nullable=False),
+    comment="Lignes rejetées, avec leur motif (jamais de NIR ni de valeur identifiante)",
+)
+
+anomalies = Table(
+    "anomalies", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    chargement_fk(),
+    Column("colonne", String(80), nullable=False),
+    Column("nature", String(40), nullable=False,
+           comment="code_hors_liste, colonne_en_trop, residence_non_attribuee, taux_incoherent..."),
+    Column("nombre", Integer, nullable=False),
+    Column("exemple", String(120)),
+    comment="Anomalies non bloquantes comptées par fichier (métriques de qualité)",
+)

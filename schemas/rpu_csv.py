@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from schemas import rpu
 from schemas.base import Extract, FileType, ReadContext, pattern, value_anomalies
 from schemas.csv_io import check_columns, read_delimited, refuse_nir
+from schemas.row_rules import name_date, require_name_date
 from warehouse.tables.hopital import passages_urgences
 
 
 def read(ctx: ReadContext) -> Extract:
     finess = rpu.require_valid_finess(ctx.match["finess"], ctx.name)
-    year, month = int(ctx.match["mois"][:4]), int(ctx.match["mois"][4:])
+    month_start = require_name_date(ctx.match["mois"], "%Y%m", ctx.name)
+    year, month = month_start.year, month_start.month
     first, last = rpu.month_bounds(year, month)
     raw = read_delimited(ctx.path, ctx.name)
     anomalies = check_columns(raw, ctx.name, rpu.REQUIRED + rpu.PRESENT, rpu.COLUMNS)
@@ -37,5 +37,5 @@ FILE_TYPE = FileType(
     label="RPU (extraction CSV mensuelle)",
     pattern=pattern(r"RPU_(?P<finess>\w{9})_(?P<mois>\d{6})\.csv"),
     read=read,
-    extraction_from_name=lambda m: datetime.strptime(m["mois"], "%Y%m"),
+    extraction_from_name=lambda m: name_date(m["mois"], "%Y%m"),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -41,7 +42,8 @@ def discover(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
             if info["type"] != "file":
                 continue
             name = PurePosixPath(info["name"]).name
-            url = fs.unstrip_protocol(info["name"])
+            # Rebuilt from the inbox URL: fsspec's unstrip_protocol drops sftp:// credentials.
+            url = f"{inbox.rstrip('/')}/{provider}/{name}"
             found = match(provider, name)
             if found is None:
                 unmatched.append(Delivery(url, provider, name, None))
@@ -56,7 +58,7 @@ def discover(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
 def archive(delivery: Delivery, archive_dir: Path) -> Delivery:
     """Copy the raw bytes to the content-addressed archive; the readers use that copy."""
     digest = hashlib.sha256()
-    tmp = archive_dir / "tmp" / delivery.name
+    tmp = archive_dir / "tmp" / f"{uuid.uuid4().hex}-{delivery.name}"  # concurrent runs never clash
     tmp.parent.mkdir(parents=True, exist_ok=True)
     with fsspec.open(delivery.url, "rb") as src, tmp.open("wb") as dst:
         while chunk := src.read(1 << 20):

@@ -13,6 +13,7 @@ from cpts.config import Settings
 from schemas.base import FileRejected, ReadContext
 from schemas.catalog import FILE_TYPES
 from tasks.inbox import Delivery, archive, discover
+from warehouse.db import refresh_statistics
 from warehouse.loading import (
     DeliveryInfo,
     LoadOutcome,
@@ -87,4 +88,5 @@ def ingest_inbox(engine: Engine, settings: Settings, inbox: str | None = None) -
         if outcome.statut in {"charge", "quarantaine", "obsolete"}:
             known[archived.sha256] = outcome.statut
         report.outcomes.append((archived, outcome))
+    refresh_statistics(engine)
     return report

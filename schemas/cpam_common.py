@@ -1,0 +1,70 @@
+"""What the three CPAM workbooks share: the `Territoire :` title row and the scope deletes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, Delete, Table, and_, delete
+
+from schemas.base import FileRejected
+from schemas.workbook_labels import resolve_territory
+from schemas.xlsx_io import Sheet, text_of
+
+_TERRITOIRE = re.compile(r"^\s*territoire\s*:?\s*(.*)$", re.IGNORECASE)
+NAME_SUFFIX = r"(?:_(?P<territoire>[A-Za-z0-9-]+))?"
+
+
+def title_cells(sheet: Sheet, header_row: int) -> list[tuple[int, int, str]]:
+    """(row, column, text) of every non-empty cell above the header row."""
+    out = []
+    for r, row in enumerate(sheet.rows[: header_row - 1], start=1):
+        out += [(r, c, t) for c, v in enumerate(row, start=1) if (t := text_of(v))]
+    return out
+
+
+def territory_from_title(sheet: Sheet, header_row: int, name: str, suffix: str | None) -> str:
+    """The `Territoire : <label or code>` title row resolved; the name's suffix must agree."""
+    cells = title_cells(sheet, header_row)
+    for r, c, text in cells:
+        found = _TERRITOIRE.match(text)
+        if not found:
+            continue
+        label = found.group(1) or _right_of(sheet, r, c)
+        code = resolve_territory(label)
+        if code is None:
+            raise FileRejected(
+                f"{name} : {sheet.where(r, c)} : territoire « {label} » inconnu ; il doit "
+                "correspondre à un territoire configuré (libellé ou code)."
+            )
+        return _agree(code, suffix, name, sheet.where(r, c))
+    raise FileRejected(
+        f"{name} : feuille {sheet.title} : ligne de titre « Territoire : … » absente au-dessus de "
+        f"l'en-tête (ligne {header_row}) ; le territoire ne peut pas être déterminé."
+    )
+
+
+def _right_of(sheet: Sheet, row: int, col: int) -> str | None:
+    return text_of(sheet.value(row, col + 1))
+
+
+def _agree(code: str, suffix: str | None, name: str, where: str) -> str:
+    if suffix is None:
+        return code
+    from_name = resolve_territory(suffix)
+    if from_name != code:
+        raise FileRejected(
+            f"{name} : le territoire du nom de fichier (« {suffix} ») ne correspond pas à celui "
+            f"du classeur ({where} : « {code} »)."
+        )
+    return code
+
+
+def scope_deletes(table: Table, **where: Any) -> list[Callable[[Connection], Delete]]:
+    """One delete of `table` rows equal to every `where` value."""
+
+    def _delete(_conn: Connection) -> Delete:
+        return delete(table).where(and_(*(table.c[k] == v for k, v in where.items())))
+
+    return [_delete]

@@ -1,0 +1,159 @@
+"""PMSI MCO stays — `PMSI_MCO_<FINESS>_<AAAA>_M<MM>.csv` (exports.md §2).
+
+Cumulative within a year: the month-MM file holds every stay discharged from 1 January to the end
+of MM. Scope: (FINESS, year); a lower month than the one loaded is « obsolète » (monotonic).
+The linkage key nir_ano_17 is replaced by its HMAC as soon as the file is read.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Connection, Delete, and_, delete
+
+from cpts.dates import parse_date
+from cpts.identifiers import finess_valid
+from cpts.pseudonym import pseudonymise
+from cpts.residence import resolver
+from schemas import rpu
+from schemas.base import (
+    LINE,
+    Extract,
+    FileRejected,
+    FileType,
+    ReadContext,
+    Scope,
+    drop_rejected,
+    pattern,
+)
+from schemas.csv_io import check_columns, read_delimited, refuse_nir
+from schemas.row_rules import coded, duplicate_rejects, lost_values, one_per_line, rule_rejects
+from warehouse.tables.hopital import sejours_mco
+
+REQUIRED = ["finess", "num_rsa", "date_entree", "date_sortie", "mode_entree", "mode_sortie", "ghm", "dp"]
+PRESENT = ["nir_ano_17", "cp_residence", "provenance", "uhcd"]
+OPTIONAL = ["sexe", "age", "commune_residence", "destination", "dr", "nb_rum"]
+GHM = r"^\d{2}[CKMZ]\d{2}[1-4A-DJTZE]$"
+PMSI_DATES = ("%d%m%Y", "%Y-%m-%d")
+CODES = {
+    "sexe": ["1", "2", "3"],
+    "provenance": ["1", "2", "3", "4", "5", "6", "7"],
+    "destination": ["1", "2", "3", "4", "6", "7"],
+}
+MODE_ENTREE = ["0", "6", "7", "8", "N", "O"]
+MODE_SORTIE = ["0", "6", "7", "8", "9"]
+
+
+def normalise(raw: pl.DataFrame, key: bytes) -> pl.DataFrame:
+    """Typed stays; the raw linkage key is dropped here, before any other step."""
+    raw = raw.with_columns([pl.lit(None, pl.String).alias(c) for c in OPTIONAL if c not in raw.columns])
+    frame = raw.with_columns(patient_pseudo=pseudonymise(raw["nir_ano_17"], key)).drop("nir_ano_17")
+    integer = {c: pl.col(c).cast(pl.Int32, strict=False) for c in ("age", "nb_rum")}
+    frame = frame.with_columns(
+        finess=pl.col("finess").str.to_uppercase().str.zfill(9),
+        date_entree=parse_date("date_entree", PMSI_DATES),
+        date_sortie=parse_date("date_sortie", PMSI_DATES),
+        mode_entree=pl.col("mode_entree").str.to_uppercase(),
+        ghm=pl.col("ghm").str.to_uppercase(),
+        dp=rpu._cim10(pl.col("dp")),
+        dr=rpu._cim10(pl.col("dr")),
+        cp_residence=pl.col("cp_residence").str.zfill(5),
+        uhcd=pl.col("uhcd").fill_null("0") == "1",
+        **integer,
+    )
+    return frame.with_columns(
+        *[coded(c, codes) for c, codes in CODES.items()],
+        age=pl.when(pl.col("age").is_between(0, 120)).then(pl.col("age")),
+        nb_rum=pl.when(pl.col("nb_rum") >= 1).then(pl.col("nb_rum")),
+        commune_residence=pl.col("commune_residence").map_elements(
+            resolver().commune_from_insee, return_dtype=pl.String),
+    )
+
+
+def row_rules() -> list[tuple[str, pl.Expr, str]]:
+    absent = "valeur obligatoire absente"
+    rules: list[tuple[str, pl.Expr, str]] = [(c, pl.col(c).is_null(), absent) for c in REQUIRED]
+    return [
+        *rules,
+        ("finess", ~pl.col("finess").map_elements(finess_valid, return_dtype=pl.Boolean),
+         "FINESS : clé de contrôle invalide (Luhn)"),
+        ("mode_entree", ~pl.col("mode_entree").is_in(MODE_ENTREE),
+         "mode_entree hors liste (0, 6, 7, 8, N, O)"),
+        ("mode_sortie", ~pl.col("mode_sortie").is_in(MODE_SORTIE),
+         "mode_sortie hors liste (0, 6, 7, 8, 9)"),
+        ("ghm", ~pl.col("ghm").str.contains(GHM), "GHM mal formé (attendu 6 caractères, ex. 05M092)"),
+        ("date_sortie", pl.col("date_sortie") < pl.col("date_entree"),
+         "date_sortie antérieure à date_entree"),
+    ]
+
+
+def unreadable_dates(raw: pl.DataFrame, typed: pl.DataFrame) -> list[tuple[str, pl.Expr, str]]:
+    """A date present but unparseable: reported as such rather than as « absente »."""
+    return [(c, pl.lit(raw[c].is_not_null() & typed[c].is_null()),
+             f"{c} illisible (attendu JJMMAAAA ou AAAA-MM-JJ)") for c in ("date_entree", "date_sortie")]
+
+
+def check_scope(frame: pl.DataFrame, name: str, finess: str, year: int, month: int) -> None:
+    """Another FINESS, or a discharge outside 1 January..end of month MM, rejects the file."""
+    other = frame.filter(pl.col("finess") != finess)
+    if other.height:
+        raise FileRejected(f"{name} : ligne {other[LINE][0]}, colonne « finess » : FINESS "
+                           f"{other['finess'][0]} différent de celui du nom de fichier ({finess}). "
+                           "Fichier refusé.")
+    first, last = date(year, 1, 1), rpu.month_bounds(year, month)[1]
+    outside = frame.filter(~pl.col("date_sortie").is_between(first, last))
+    if outside.height:
+        raise FileRejected(f"{name} : ligne {outside[LINE][0]}, colonne « date_sortie » : sortie du "
+                           f"{outside['date_sortie'][0]:%d/%m/%Y} hors de la période du fichier "
+                           f"({first:%d/%m/%Y}–{last:%d/%m/%Y}). Fichier refusé.")
+
+
+def scope(finess: str, year: int) -> Scope:
+    def _delete(_conn: Connection) -> Delete:
+        t = sejours_mco
+        return delete(t).where(and_(t.c.finess == finess, t.c.annee == year))
+
+    return Scope(f"{finess}|{year}", [_delete])
+
+
+def table_rows(frame: pl.DataFrame, year: int) -> pl.DataFrame:
+    keep = [c.name for c in sejours_mco.columns if c.name not in {"id", "chargement_id", "annee"}]
+    return frame.select(keep).with_columns(annee=pl.lit(year, pl.Int32))
+
+
+def read(ctx: ReadContext) -> Extract:
+    finess = rpu.require_valid_finess(ctx.match["finess"], ctx.name)
+    year, month = int(ctx.match["annee"]), int(ctx.match["mois"])
+    if not 1 <= month <= 12:
+        raise FileRejected(f"{ctx.name} : mois M{month:02d} du nom de fichier invalide.")
+    raw = read_delimited(ctx.path, ctx.name)
+    anomalies = check_columns(raw, ctx.name, REQUIRED + PRESENT, REQUIRED + PRESENT + OPTIONAL)
+    refuse_nir(raw, ctx.name)
+    typed = normalise(raw, ctx.pseudo_key)
+    raw = raw.drop("nir_ano_17")  # nothing downstream may see the raw key
+    anomalies += lost_values(raw, typed, {c: c for c in [*CODES, "age", "nb_rum", "commune_residence"]})
+    rejects = rule_rejects(typed, unreadable_dates(raw, typed) + row_rules())
+    rejects += duplicate_rejects(typed, "num_rsa", "num_rsa en double dans le fichier")
+    rejects = one_per_line(rejects)
+    valid = drop_rejected(typed, rejects)
+    check_scope(valid, ctx.name, finess, year, month)
+    return Extract(
+        tables={sejours_mco.name: table_rows(valid, year)},
+        scope=scope(finess, year),
+        rows_read=raw.height,
+        rejects=rejects,
+        anomalies=anomalies,
+        extraction=rpu.end_of_month(year, month),
+    )
+
+
+FILE_TYPE = FileType(
+    code="pmsi_mco",
+    provider="hopital",
+    label="PMSI MCO (transmission cumulative)",
+    pattern=pattern(r"PMSI_MCO_(?P<finess>\w{9})_(?P<annee>\d{4})_M(?P<mois>\d{2})\.csv"),
+    read=read,
+    extraction_from_name=lambda m: rpu.end_of_month(int(m["annee"]), max(1, min(12, int(m["mois"])))),
+    monotonic=True,
+)

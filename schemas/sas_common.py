@@ -1,0 +1,79 @@
+"""Shared rules of the SAS platform exports (exports.md §4): identifiers, instants, id replacement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+import polars as pl
+from sqlalchemy import Connection, Delete, Table, and_, delete
+
+from cpts.dates import PARIS, parse_datetime
+from cpts.identifiers import rpps_from_id_nat
+from schemas import rpu
+from schemas.base import LINE, FileRejected
+
+ID_CHUNK = 500  # ids per DELETE … IN (…): stays far below every backend's parameter limit
+OFFSET_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
+def rpps(column: str = "id_nat_ps") -> pl.Expr:
+    """11-digit RPPS from `8`+RPPS (or a bare RPPS); null when the Luhn key is wrong."""
+    return pl.col(column).map_elements(rpps_from_id_nat, return_dtype=pl.String).alias("rpps")
+
+
+def instant(column: str, *, date_alone_is_midnight: bool = False) -> pl.Expr:
+    """UTC instant: offset-aware text as given, local text read as Europe/Paris."""
+    expr = iso_text(column)
+    with_offset = expr.str.to_datetime(OFFSET_FORMAT, strict=False, time_zone="UTC")
+    local = parse_datetime(expr, date_alone_is_midnight=date_alone_is_midnight)
+    local = local.dt.replace_time_zone(PARIS, ambiguous="earliest", non_existent="null")
+    return pl.coalesce(with_offset, local.dt.convert_time_zone("UTC"))
+
+
+def iso_text(column: str) -> pl.Expr:
+    """ISO text with a `Z` suffix rewritten as `+00:00` (the parsers only know numeric offsets)."""
+    return pl.col(column).str.strip_chars().str.replace(r"[Zz]$", "+00:00")
+
+
+def local_time(column: str, *, date_alone_is_midnight: bool = False) -> pl.Expr:
+    """Naive Europe/Paris time, what the warehouse stores and scopes on."""
+    return parse_datetime(iso_text(column), date_alone_is_midnight=date_alone_is_midnight)
+
+
+def hours_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    return (end - start).dt.total_seconds() / 3600.0
+
+
+def month_of_name(mois: str) -> tuple[date, date]:
+    return rpu.month_bounds(int(mois[:4]), int(mois[4:]))
+
+
+def check_month(frame: pl.DataFrame, name: str, column: str, first: date, last: date) -> None:
+    """Provider file: a row whose local date falls outside the month named by the file rejects it."""
+    outside = frame.filter(~pl.col(column).dt.date().is_between(first, last))
+    if outside.height:
+        raise FileRejected(
+            f"{name} : ligne {outside[LINE][0]}, colonne « {column} » : "
+            f"{outside[column][0]:%d/%m/%Y %H:%M} hors du mois du fichier "
+            f"({first:%m/%Y}). Fichier refusé : demandez un export corrigé."
+        )
+
+
+def month_and_ids_scope(table: Table, key_column: str, first: date, last: date,
+                        ids: list[str]) -> list[Callable[[Connection], Delete]]:
+    """Delete the month (by local `debut`) and, wherever they are, the rows whose ids reappear."""
+    start = datetime.combine(first, datetime.min.time())
+    end = datetime.combine(date.fromordinal(last.toordinal() + 1), datetime.min.time())
+
+    def month(_conn: Connection) -> Delete:
+        return delete(table).where(and_(table.c.debut >= start, table.c.debut < end))
+
+    def by_ids(chunk: list[str]) -> Callable[[Connection], Delete]:
+        return lambda _conn: delete(table).where(table.c[key_column].in_(chunk))
+
+    chunks = [ids[i:i + ID_CHUNK] for i in range(0, len(ids), ID_CHUNK)]
+    return [month, *(by_ids(c) for c in chunks)]
+
+
+RPPS_REASON = "identifiant national absent ou clé RPPS invalide (attendu 8 + RPPS à 11 chiffres)"

@@ -1,4 +1,4 @@
-"""Indicator values as published: secrecy applied, French labels and formats."""
+"""Indicator values as published: every indicator of the year's catalogue, secrecy applied."""
 
 from __future__ import annotations
 
@@ -9,30 +9,37 @@ from sqlalchemy import select
 
 from cpts.config import Settings
 from cpts.secrecy import RATE_UNITS, publish
-from warehouse.catalogue import catalogue
+from warehouse.catalogue import Indicator, version
 from warehouse.db import make_engine
 from warehouse.tables.marts import indicateurs_resultats as t
 
 HEADERS = ["code", "indicateur", "valeur", "statut"]
+STATUTS = {"final": "final", "provisoire": "provisoire", "non_evaluable": "non évaluable"}
 
 
 def indicator_rows(settings: Settings, territoire: str, periode: str) -> list[dict[str, str]]:
+    """One row per indicator of catalogue version `periode`; an indicator without a value
+    (no data, no snapshot) is listed as « non disponible », never as 0."""
     engine = make_engine(settings.database_url)
     with engine.connect() as conn:
         rows = conn.execute(select(t).where(
             t.c.territoire == territoire, t.c.periode == periode,
-            t.c.type_periode == "annee_civile").order_by(t.c.code_indicateur)).mappings().all()
-    cat = catalogue()
-    out = []
-    for row in rows:
-        ind = cat[row["code_indicateur"]]
-        shown = publish(row["valeur"], is_rate=ind.unite in RATE_UNITS, secret=ind.secret,
-                        threshold=settings.secret_threshold, numerateur=row["numerateur"],
-                        denominateur=row["denominateur"],
-                        lower_bound=row["valeur_masquee_source"])
-        out.append({"code": ind.code, "indicateur": ind.libelle, "valeur": shown.text,
-                    "statut": row["statut"]})
-    return out
+            t.c.type_periode == "annee_civile")).mappings().all()
+    if not rows:
+        return []
+    by_code = {r["code_indicateur"]: r for r in rows}
+    return [_row(ind, by_code.get(ind.code), settings.secret_threshold)
+            for ind in version(int(periode))]
+
+
+def _row(ind: Indicator, row: dict | None, threshold: int) -> dict[str, str]:
+    if row is None:
+        return {"code": ind.code, "indicateur": ind.libelle, "valeur": "", "statut": "non disponible"}
+    shown = publish(row["valeur"], is_rate=ind.unite in RATE_UNITS, secret=ind.secret,
+                    threshold=threshold, numerateur=row["numerateur"],
+                    denominateur=row["denominateur"], lower_bound=row["valeur_masquee_source"])
+    return {"code": ind.code, "indicateur": ind.libelle, "valeur": shown.text,
+            "statut": STATUTS.get(row["statut"], row["statut"])}
 
 
 def render(rows: list[dict[str, str]], fmt: str) -> str:

@@ -1,0 +1,81 @@
+"""Hand-built facts inserted straight into the core tables (no files), for indicator tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from itertools import count
+
+from sqlalchemy import Engine, insert
+
+from warehouse.tables import activite, annuaire, cpam, hopital, sas
+from warehouse.tables.registre import chargements
+
+_seq = count(1)
+
+
+def load(engine: Engine, table_name: str, rows: list[dict], type_fichier: str = "test") -> int:
+    """Insert rows under a fake `chargements` row; returns its id (the lineage)."""
+    table = {t.name: t for m in (activite, annuaire, cpam, hopital, sas)
+             for t in vars(m).values() if hasattr(t, "c") and hasattr(t, "name")}[table_name]
+    with engine.begin() as conn:
+        cid = conn.execute(insert(chargements).values(
+            fournisseur="test", type_fichier=type_fichier, nom_fichier=f"f{next(_seq)}",
+            sha256="0" * 64, recu_le=datetime(2025, 1, 1), statut="charge")).inserted_primary_key[0]
+        conn.execute(insert(table), [{"chargement_id": cid, **r} for r in rows])
+    return cid
+
+
+def passage(d: date, *, finess: str = "420784878", commune: str | None = "42207", cp: str | None = "42400",
+            mode_sortie: str | None = "8", gravite: str | None = "2", age: int | None = 50) -> dict:
+    return {"finess": finess, "entree": datetime(d.year, d.month, d.day, 10), "date_entree": d,
+            "commune_residence": commune, "cp_residence": cp, "mode_sortie": mode_sortie,
+            "gravite": gravite, "age": age}
+
+
+def sejour(entree: date, sortie: date, *, finess: str = "420784878", ghm: str = "05M09T",
+           dp: str = "I500", mode_entree: str = "8", provenance: str | None = None,
+           mode_sortie: str = "8", uhcd: bool = False, patient: str | None = "p1",
+           commune: str | None = "42207", cp: str | None = "42400", num: str | None = None) -> dict:
+    return {"finess": finess, "annee": sortie.year, "num_rsa": num or f"r{next(_seq)}",
+            "patient_pseudo": patient, "date_entree": entree, "date_sortie": sortie,
+            "mode_entree": mode_entree, "provenance": provenance, "mode_sortie": mode_sortie,
+            "ghm": ghm, "dp": dp, "uhcd": uhcd, "commune_residence": commune, "cp_residence": cp}
+
+
+def mt_row(situation: date, *, territoire: str = "vallee-du-gier", total: bool = True,
+           code_insee: str | None = None, masked: tuple[str, ...] = (), **values: int) -> dict:
+    row: dict = {"territoire": territoire, "date_situation": situation, "est_total": total,
+                 "code_insee": code_insee}
+    for m in cpam.MT_MEASURES:
+        row[m] = None if m in masked else values.get(m, 0)
+        row[f"{m}_masque"] = m in masked
+    return row
+
+
+def effecteur(snapshot: date, rpps: str, *, commune: str = "42207", profession: str = "10",
+              participe: bool = True, debut: date | None = None, fin: date | None = None) -> dict:
+    return {"date_instantane": snapshot, "valide_du": snapshot, "rpps": rpps,
+            "profession_code": profession, "commune_exercice": commune, "participation_sas": participe,
+            "date_debut_participation": debut, "date_fin_participation": fin}
+
+
+def creneau(rpps: str, debut: datetime, heures: float, type_creneau: str = "SNP") -> dict:
+    return {"creneau_id": f"c{next(_seq)}", "rpps": rpps, "debut": debut, "fin": debut,
+            "duree_heures": heures, "type_creneau": type_creneau}
+
+
+def rdv(rpps: str, debut: datetime, statut: str, delai: float = 24.0) -> dict:
+    return {"rdv_id": f"r{next(_seq)}", "rpps": rpps, "cree_le": debut, "debut": debut,
+            "delai_heures": delai, "statut": statut}
+
+
+def adherent(ident: str, profession: str, adhesion: date, depart: date | None = None, *,
+             annee: int = 2024, territoire: str = "vallee-du-gier") -> dict:
+    return {"territoire": territoire, "annee": annee, "identifiant": ident, "profession": profession,
+            "date_adhesion": adhesion, "date_depart": depart}
+
+
+def action(d: date, mission: int, type_action: str, participants: int = 0,
+           territoire: str = "vallee-du-gier") -> dict:
+    return {"territoire": territoire, "annee": d.year, "date_action": d, "mission": mission,
+            "type_action": type_action, "participants": participants}

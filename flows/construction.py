@@ -1,0 +1,74 @@
+"""« Construction des indicateurs de l'année »: the December annex proposal of one territory."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact
+from prefect.cache_policies import NONE
+from prefect.concurrency.sync import concurrency
+from pydantic import Field
+
+from contract.proposal import build_proposal
+from contract.workbook import write_annex
+from cpts.config import Settings, get_settings
+from flows.nightly import WRITE_LIMIT
+from flows.parameters import CHAMP_TERRITOIRE, Territoire
+from tasks.warehouse_tasks import upgrade_warehouse
+from warehouse.db import make_engine
+
+
+class PeriodeReference(StrEnum):
+    """Période dont la valeur devient la « Valeur initiale » de l'annexe."""
+
+    annee_civile = "Année civile N-1"
+    annee_contractuelle = "Année contractuelle se terminant en N-1"
+
+
+CHAMP_ANNEE_CONTRAT = Field(..., description="Année N du contrat à préparer (l'année contractuelle N se "
+                            "termine en N), par exemple 2025 en décembre 2024.")
+CHAMP_REFERENCE = Field(PeriodeReference.annee_civile, description="Période de référence des valeurs "
+                        "initiales : l'année civile N-1 (par défaut) ou l'année contractuelle se terminant "
+                        "en N-1 (il faut alors connaître la date de début du contrat).")
+CHAMP_DEBUT = Field(None, description="Date anniversaire du contrat (JJ/MM/AAAA), par exemple 07/12/2023. "
+                    "Laisser vide pour reprendre celle de la dernière annexe chargée (sinon 1er janvier).")
+
+
+@task(name="Proposition d'annexe", task_run_name="annexe-{territoire}-{annee}", cache_policy=NONE)
+def propose_annex(settings: Settings, territoire: str, annee: int, contractuelle: bool,
+                  debut: date | None) -> Path:
+    proposal = build_proposal(make_engine(settings.database_url), territoire, annee,
+                              contractuelle=contractuelle, debut=debut)
+    return write_annex(proposal, settings.data_dir / "annexes", settings.secret_threshold)
+
+
+@flow(
+    name="Construction des indicateurs de l'année",
+    flow_run_name="annexe-{territoire}-{annee}",
+    description="Prépare en décembre l'annexe indicateurs du contrat de l'année N : valeurs initiales "
+    "(période de référence), valeurs des deux périodes précédentes, médiane des autres territoires, "
+    "sens et enveloppes de la taille de la CPTS ; paliers laissés vides pour la négociation. Le classeur "
+    "CPTS_annexe_indicateurs_<N>_<territoire>.xlsx (secret statistique appliqué) est indiqué dans "
+    "l'artefact « annexe-<territoire> » ; une fois complété, le déposer dans la boîte de dépôt (cpts/).",
+)
+def construction_des_indicateurs(
+    territoire: Territoire = CHAMP_TERRITOIRE,
+    annee: int = CHAMP_ANNEE_CONTRAT,
+    periode_reference: PeriodeReference = CHAMP_REFERENCE,
+    debut_annee_contractuelle: date | None = CHAMP_DEBUT,
+) -> str:
+    """Construction de l'annexe indicateurs d'un territoire pour l'année N."""
+    settings = get_settings()
+    code = Territoire(territoire).value
+    contractuelle = PeriodeReference(periode_reference) is PeriodeReference.annee_contractuelle
+    with concurrency(WRITE_LIMIT, occupy=1):  # materialising the baselines writes the marts
+        upgrade_warehouse(settings)
+        path = propose_annex(settings, code, annee, contractuelle, debut_annee_contractuelle)
+    create_link_artifact(key=f"annexe-{code}", link=path.resolve().as_uri(), link_text=path.name,
+                         description=f"Proposition d'annexe indicateurs {annee} pour {code} : paliers "
+                                     "à compléter après la négociation.")
+    get_run_logger().info("Annexe proposée : %s", path)
+    return str(path)

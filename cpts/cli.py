@@ -91,7 +91,7 @@ def generer_exemples(
 def demo(
     territoire: Annotated[str, typer.Option(help="Territoire affiché")] = "vallee-du-gier",
 ) -> None:
-    """Démonstration : exports d'exemple → chargement nocturne → indicateurs affichés."""
+    """Démonstration : exports d'exemple → chargement nocturne → indicateurs → rapport Excel."""
     import os
 
     settings = get_settings().with_demo_key()
@@ -105,6 +105,36 @@ def demo(
     for year in (2023, 2024):
         typer.echo(f"\n== {territoire} — {year} ==")
         indicateurs(territoire=territoire, annee=year, format=Format.table)
+    typer.echo("\nRapport dialogue de gestion :")
+    rapport(territoire=territoire, annee=2024)
+
+
+@app.command()
+def rapport(
+    territoire: Annotated[str, typer.Option(help="Code du territoire, ex. vallee-du-gier")],
+    annee: Annotated[int, typer.Option(help="Année du rapport (comparée à l'année précédente)")],
+) -> None:
+    """Écrit le classeur « Rapport dialogue de gestion » et affiche son chemin."""
+    from report import build_report
+    from warehouse.db import make_engine
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        typer.echo(str(build_report(engine, settings, territoire, annee)))
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(help="Port de l'interface Prefect (http://127.0.0.1:PORT)")] = 4200,
+    dossier: Annotated[Path | None, typer.Option(help="PREFECT_HOME ; défaut var/prefect")] = None,
+) -> None:
+    """Démarre Prefect en local : serveur, pool « cpts-process », déploiements et un worker."""
+    from cpts.serve import serve as run_local_prefect
+
+    run_local_prefect(dossier or get_settings().data_dir / "prefect", port)
 
 
 def main() -> None:  # pragma: no cover

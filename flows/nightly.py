@@ -1,38 +1,89 @@
-"""« Chargement nocturne »: inbox → load → indicators (quality and report join as they land)."""
+"""« Chargement nocturne »: inbox → archive → load → quality → indicators → report → artifacts."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger
+from prefect.concurrency.sync import concurrency
 
+from contract.tasks import track_contracts
 from cpts.config import get_settings
+from cpts.secrets import with_pseudo_key
+from flows.artifacts import publish_files, publish_indicators, publish_quality_link, publish_report_link
+from flows.parameters import CHAMP_BOITE
 from flows.summary import describe_outcomes
+from quality.tasks import apply_quality_statuses, check_quality
 from tasks.ingest import IngestReport
-from tasks.warehouse_tasks import compute_indicators, discover_files, load_file, upgrade_warehouse
+from tasks.warehouse_tasks import (
+    build_report_file,
+    compute_indicators,
+    fetch_delivery,
+    find_deliveries,
+    load_file,
+    refresh_warehouse_statistics,
+    upgrade_warehouse,
+    years_with_data,
+)
+from warehouse import reference
+
+PARIS = ZoneInfo("Europe/Paris")
+# Global concurrency limit created by `cpts serve` (limit 1): one warehouse writer at a time across
+# deployments and machines. Without a server-side limit it is a no-op; the loader's own lock
+# (advisory lock / BEGIN IMMEDIATE) still guarantees correctness.
+WRITE_LIMIT = "ecriture-entrepot"
 
 
-def _run_name() -> str:
-    return f"nuit-{datetime.now():%Y-%m-%d}"
+def nightly_run_name() -> str:
+    return f"nuit-{datetime.now(PARIS):%Y-%m-%d}"  # the date the coordinator sees in Paris
 
 
 @flow(
     name="Chargement nocturne",
-    flow_run_name=_run_name,
-    description="Récupère les exports reçus (CPAM, hôpitaux, SAS, CPTS, Annuaire), les valide, "
-    "les charge dans l'entrepôt puis recalcule les indicateurs.",
+    flow_run_name=nightly_run_name,
+    description="Récupère les exports reçus (CPAM, hôpitaux, SAS, CPTS, Annuaire) dans la boîte de "
+    "dépôt, les archive, les valide et les charge dans l'entrepôt (un fichier à la fois, tout ou "
+    "rien), contrôle la qualité de l'entrepôt, recalcule les indicateurs de tous les territoires et "
+    "rafraîchit le rapport Excel de la dernière année. Les artefacts « fichiers-recus », "
+    "« indicateurs-<territoire> », « rapport-<territoire> » et « qualite-docs » disent ce qui a été "
+    "chargé, refusé et pourquoi.",
+    log_prints=False,
 )
-def chargement_nocturne(boite_de_depot: str | None = None) -> IngestReport:
-    """boite_de_depot: dossier local, sftp://… ou s3://… ; vide = celle de la configuration."""
-    settings = get_settings()
+def chargement_nocturne(
+    boite_de_depot: str | None = CHAMP_BOITE,
+) -> IngestReport:
+    """Chargement nocturne de la boîte de dépôt."""
+    settings = with_pseudo_key(get_settings())
     settings.require_pseudo_key()
     logger = get_run_logger()
-    upgrade_warehouse(settings)
-    matched, unmatched = discover_files(boite_de_depot or settings.inbox_url)
-    report = IngestReport(unmatched=unmatched)
-    for delivery in matched:  # sequential: loads of one scope must apply oldest first
-        report.outcomes.append(load_file(delivery, settings))
-    for line in describe_outcomes(report):
-        logger.info(line)
-    compute_indicators(settings)
+    inbox = boite_de_depot or settings.inbox_url
+    report = IngestReport()
+    error: str | None = None
+    try:
+        with concurrency(WRITE_LIMIT, occupy=1):
+            upgrade_warehouse(settings)
+            matched, report.unmatched = find_deliveries(inbox)
+            for delivery in matched:  # sequential: loads of one scope must apply oldest first
+                archived = fetch_delivery(delivery, settings.archive_path)
+                report.outcomes.append((archived, load_file(archived, settings)))
+            refresh_warehouse_statistics(settings)
+            quality = check_quality(settings)
+            compute_indicators(settings)
+            # Failed `fail` checks of this run turn the indicators they feed into « provisoire ».
+            apply_quality_statuses(settings, quality.execution_id)
+            track_contracts(settings)  # after the statuses: a « provisoire » value is non évaluable
+    except Exception as exc:
+        error = f"Erreur : {exc}"
+        raise
+    finally:
+        for line in describe_outcomes(report):
+            logger.info(line)
+        publish_files(report, error)
+    publish_quality_link(quality.docs_index)
+    annees = years_with_data(settings)
+    for territoire in reference.territory_codes():
+        publish_indicators(settings, territoire, annees)
+        if annees:  # the report of the latest year with data, refreshed every night
+            publish_report_link(territoire, annees[-1], build_report_file(settings, territoire, annees[-1]))
     return report

@@ -1,18 +1,35 @@
-"""Prefect tasks: thin wrappers over the plain functions (testable without Prefect)."""
+"""Prefect tasks: thin wrappers over the plain functions (testable without Prefect).
+
+Only the steps that touch a remote inbox (sftp://, s3://) retry: a network hiccup deserves another
+try, a bad file or a database error does not (the load is one transaction, retrying hides bugs).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect import task
 from prefect.cache_policies import NONE
+from prefect.tasks import exponential_backoff
 
 from cpts.config import Settings
 from tasks.inbox import Delivery, archive, discover
 from tasks.ingest import ingest_delivery
 from warehouse import reference
-from warehouse.db import make_engine, upgrade
+from warehouse.db import make_engine, refresh_statistics, upgrade
 from warehouse.loading import LoadOutcome, known_statuses
 from warehouse.materialise import materialise
-from warehouse.periods import calendar_years
+from warehouse.periods import Period, calendar_years
+
+LOCAL_PROTOCOLS = {"file", "local"}
+REMOTE_RETRIES = 3
+# 10 s, 20 s, 40 s (+ jitter): a restarting SFTP server or a throttled object store recovers.
+REMOTE_RETRY_DELAYS = exponential_backoff(backoff_factor=10)
+
+
+def is_remote(url: str) -> bool:
+    protocol = url.split("://", 1)[0] if "://" in url else "file"
+    return protocol not in LOCAL_PROTOCOLS
 
 
 @task(name="Mise à niveau de l'entrepôt", cache_policy=NONE)
@@ -25,17 +42,81 @@ def discover_files(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
     return discover(inbox)
 
 
+discover_remote_files = discover_files.with_options(
+    name="Recherche des fichiers reçus (boîte distante)",
+    retries=REMOTE_RETRIES, retry_delay_seconds=REMOTE_RETRY_DELAYS,
+)
+
+
+@task(name="Copie d'un fichier dans l'archive", task_run_name="archiver-{delivery.name}",
+      cache_policy=NONE)
+def archive_file(delivery: Delivery, archive_dir: Path) -> Delivery:
+    return archive(delivery, archive_dir)
+
+
+archive_remote_file = archive_file.with_options(
+    name="Téléchargement d'un fichier dans l'archive",
+    retries=REMOTE_RETRIES, retry_delay_seconds=REMOTE_RETRY_DELAYS,
+)
+
+
+def find_deliveries(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
+    """Discover with retries only when the inbox is remote."""
+    return (discover_remote_files if is_remote(inbox) else discover_files)(inbox)
+
+
+def fetch_delivery(delivery: Delivery, archive_dir: Path) -> Delivery:
+    """Archive with retries only when the file is remote."""
+    return (archive_remote_file if is_remote(delivery.url) else archive_file)(delivery, archive_dir)
+
+
 @task(name="Chargement d'un fichier", task_run_name="charger-{delivery.name}", cache_policy=NONE)
-def load_file(delivery: Delivery, settings: Settings) -> tuple[Delivery, LoadOutcome]:
+def load_file(delivery: Delivery, settings: Settings) -> LoadOutcome:
+    """Load one archived delivery (no retry: the transaction already guarantees all or nothing)."""
     engine = make_engine(settings.database_url)
-    archived = archive(delivery, settings.archive_path)
-    outcome = ingest_delivery(engine, archived, settings, known_statuses(engine))
-    return archived, outcome
+    return ingest_delivery(engine, delivery, settings, known_statuses(engine))
+
+
+@task(name="Statistiques de l'entrepôt", cache_policy=NONE)
+def refresh_warehouse_statistics(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    refresh_statistics(engine)
+    engine.dispose()
 
 
 @task(name="Calcul des indicateurs", cache_policy=NONE)
-def compute_indicators(settings: Settings, territoires: list[str] | None = None) -> int:
+def compute_indicators(settings: Settings, territoires: list[str] | None = None,
+                       annees: list[int] | None = None) -> int:
+    """Materialise the indicators; by default every territory × every year present in the data."""
     engine = make_engine(settings.database_url)
-    with engine.connect() as conn:
-        periods = calendar_years(conn)
+    if annees:
+        periods = [Period.calendar_year(a) for a in annees]
+    else:
+        with engine.connect() as conn:
+            periods = calendar_years(conn)
     return materialise(engine, territoires or reference.territory_codes(), periods)
+
+
+@task(name="Années présentes dans l'entrepôt", cache_policy=NONE)
+def years_with_data(settings: Settings) -> list[int]:
+    with make_engine(settings.database_url).connect() as conn:
+        return sorted(int(p.label) for p in calendar_years(conn))
+
+
+@task(name="Rapport dialogue de gestion", task_run_name="rapport-{territoire}-{annee}", cache_policy=NONE)
+def build_report_file(settings: Settings, territoire: str, annee: int) -> Path:
+    from report.build import build_report  # lazy: openpyxl and charts stay out of the loading path
+
+    return build_report(make_engine(settings.database_url), settings, territoire, annee)
+
+
+@task(name="Dernier contrôle qualité", cache_policy=NONE)
+def latest_quality_execution(settings: Settings) -> str | None:
+    """The last quality run's id, so an on-demand recalculation keeps its « provisoire » statuses."""
+    from sqlalchemy import select
+
+    from warehouse.tables.qualite import qualite_resultats as qr
+
+    with make_engine(settings.database_url).connect() as conn:
+        return conn.execute(select(qr.c.execution_id).order_by(qr.c.execute_le.desc(), qr.c.id.desc())
+                            .limit(1)).scalar_one_or_none()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,16 +49,66 @@ def drop_pg_database(admin: Engine, url: str) -> None:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite warehouse upgraded once per session; each test gets a copy."""
+    path = tmp_path_factory.mktemp("modele") / "entrepot.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # the last close checkpoints the WAL into the main file
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: Engine | None) -> Iterator[str | None]:
+    """A PostgreSQL database upgraded once per session, cloned by CREATE DATABASE … TEMPLATE."""
+    if pg_server is None:
+        yield None
+        return
+    url = new_pg_database(pg_server)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield make_url(url).database
+    drop_pg_database(pg_server, url)
+
+
+def clone_pg_database(admin: Engine, template: str) -> str:
+    name = f"cpts_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path,
-                  pg_server: Engine | None) -> Iterator[str]:
-    """An empty warehouse URL on each backend (a new PostgreSQL database per test)."""
+def empty_warehouse_url(request: pytest.FixtureRequest, tmp_path: Path,
+                        pg_server: Engine | None) -> Iterator[str]:
+    """A truly empty database on each backend (a new PostgreSQL database per test)."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'entrepot.sqlite'}"
+        yield f"sqlite:///{tmp_path / 'vide.sqlite'}"
         return
     if pg_server is None:
         pytest.skip("PostgreSQL injoignable (les tests PostgreSQL sont ignorés hors CI)")
     url = new_pg_database(pg_server)
+    try:
+        yield url
+    finally:
+        make_engine(url).dispose()
+        drop_pg_database(pg_server, url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path, pg_server: Engine | None,
+                  sqlite_template: Path, pg_template: str | None) -> Iterator[str]:
+    """A migrated warehouse holding only reference data, on each backend, private to the test."""
+    if request.param == "sqlite":
+        path = tmp_path / "entrepot.sqlite"
+        shutil.copyfile(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    if pg_server is None or pg_template is None:
+        pytest.skip("PostgreSQL injoignable (les tests PostgreSQL sont ignorés hors CI)")
+    url = clone_pg_database(pg_server, pg_template)
     try:
         yield url
     finally:

@@ -12,7 +12,9 @@ from sqlalchemy import Engine, inspect, select, text
 from cpts.config import Settings
 from tasks.ingest import ingest_inbox
 from tests.builders import month_of_passages, rpu_row, write_rpu_csv
+from warehouse.db import make_engine, upgrade
 from warehouse.materialise import Period, materialise
+from warehouse.tables import metadata
 from warehouse.tables.marts import indicateurs_resultats
 from warehouse.tables.registre import chargements, rejets
 
@@ -154,9 +156,13 @@ def test_a_nir_in_any_column_quarantines_the_file_without_the_nir_anywhere(
     assert nir not in dump
 
 
-def test_upgrade_creates_the_same_tables_on_an_empty_database(engine: Engine) -> None:
-    tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
-    from warehouse.tables import metadata
+def test_upgrade_creates_the_same_tables_on_an_empty_database(empty_warehouse_url: str) -> None:
+    engine = make_engine(empty_warehouse_url)
+    upgrade(engine)
 
+    tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
     assert tables == set(metadata.tables)
     assert "residence_passages" in inspect(engine).get_view_names()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM territoires_communes")).scalar() == 38
+    engine.dispose()

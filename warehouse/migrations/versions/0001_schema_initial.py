@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 18:54:21.352062
+Create Date: 2026-11-23 19:35:38.597150
 """
 from alembic import op
 import sqlalchemy as sa
@@ -58,53 +58,76 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('code_insee', 'type_commune', name=op.f('pk_communes')),
     comment='COG INSEE 2024'
     )
+    op.create_table('contrat_suivi',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('territoire', sa.String(length=60), nullable=False, comment='Code du territoire'),
+    sa.Column('annee', sa.Integer(), nullable=False, comment='Année contractuelle N (se termine en N)'),
+    sa.Column('code_indicateur', sa.String(length=40), nullable=True, comment="Indicateur de l'annexe ; vide pour une ligne de synthèse (mission ou total)"),
+    sa.Column('mission', sa.Integer(), nullable=True, comment='1 à 6 ; vide pour la ligne Total'),
+    sa.Column('date_calcul', sa.Date(), nullable=False, comment='Jour du calcul (une série par nuit)'),
+    sa.Column('couvert_jusqu_au', sa.Date(), nullable=False, comment='Dernier jour couvert par des données complètes (fin du cumul)'),
+    sa.Column('valeur_cumul', sa.Float(), nullable=True, comment="Valeur exacte depuis le début de l'année contractuelle"),
+    sa.Column('statut', sa.String(length=15), nullable=False, comment='provisoire (cumul en cours) ou non_evaluable'),
+    sa.Column('palier_atteint', sa.String(length=15), nullable=True, comment='socle, intermediaire, objectif ; vide si aucun ; non_evaluable'),
+    sa.Column('montant_acquis', sa.Float(), nullable=True, comment='Montant atteint à ce jour (€, provisoire)'),
+    sa.Column('valeur_projetee', sa.Float(), nullable=True, comment="Projection linéaire à la fin de l'année contractuelle (flux seulement)"),
+    sa.Column('palier_projete', sa.String(length=15), nullable=True, comment='Palier atteint par la projection'),
+    sa.Column('montant_projete', sa.Float(), nullable=True, comment="Montant projeté à la fin de l'année contractuelle (€)"),
+    sa.Column('motif', sa.Text(), nullable=True, comment='Motif en français (non évaluable, plafonnement, stock non projeté)'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contrat_suivi')),
+    comment='Suivi nocturne du contrat (ACI) : cumul, paliers et montants, par indicateur, mission et total'
+    )
+    with op.batch_alter_table('contrat_suivi', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contrat_suivi_territoire'), ['territoire'], unique=False)
+
     op.create_table('indicateurs_catalogue',
     sa.Column('version', sa.Integer(), nullable=False, comment='Version du catalogue (2024, 2025)'),
-    sa.Column('code_indicateur', sa.String(length=40), nullable=False),
-    sa.Column('libelle', sa.Text(), nullable=False),
+    sa.Column('code_indicateur', sa.String(length=40), nullable=False, comment='Code stable, ex. URG_NON_HOSPIT'),
+    sa.Column('libelle', sa.Text(), nullable=False, comment='Libellé publié'),
     sa.Column('mission', sa.Integer(), nullable=True, comment='1 à 6 ; vide = organisation de la CPTS'),
     sa.Column('nature', sa.String(length=5), nullable=False, comment='stock ou flux'),
-    sa.Column('unite', sa.String(length=20), nullable=False),
-    sa.Column('sens', sa.String(length=1), nullable=True, comment='≥ ou ≤'),
+    sa.Column('unite', sa.String(length=30), nullable=False, comment='Unité, ex. passages, %, pour 100 habitants'),
+    sa.Column('sens', sa.String(length=1), nullable=True, comment='≥ (plus haut = mieux) ou ≤ (plus bas = mieux)'),
     sa.Column('secret', sa.Boolean(), nullable=False, comment='Soumis au secret statistique'),
-    sa.Column('sources', sa.Text(), nullable=False),
-    sa.Column('definition', sa.Text(), nullable=False),
+    sa.Column('sources', sa.Text(), nullable=False, comment='Tables sources, séparées par des virgules'),
+    sa.Column('definition', sa.Text(), nullable=False, comment='Définition en français'),
     sa.PrimaryKeyConstraint('version', 'code_indicateur', name=op.f('pk_indicateurs_catalogue')),
-    comment='Catalogue des indicateurs, versionné par année'
+    comment='Catalogue des indicateurs, versionné par année (recopié de indicateurs.toml à chaque calcul)'
     )
     op.create_table('indicateurs_resultats',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('territoire', sa.String(length=60), nullable=False),
-    sa.Column('code_indicateur', sa.String(length=40), nullable=False),
+    sa.Column('territoire', sa.String(length=60), nullable=False, comment='Code du territoire'),
+    sa.Column('code_indicateur', sa.String(length=40), nullable=False, comment="Code de l'indicateur"),
     sa.Column('type_periode', sa.String(length=20), nullable=False, comment='annee_civile, annee_contractuelle, cumul_annee, mois'),
-    sa.Column('periode', sa.String(length=30), nullable=False, comment='Libellé, ex. 2024, 2024-03'),
-    sa.Column('date_debut', sa.Date(), nullable=False),
-    sa.Column('date_fin', sa.Date(), nullable=False),
-    sa.Column('valeur', sa.Float(), nullable=True),
-    sa.Column('numerateur', sa.Float(), nullable=True),
-    sa.Column('denominateur', sa.Float(), nullable=True),
+    sa.Column('periode', sa.String(length=30), nullable=False, comment='Libellé, ex. 2024, CA2024, 2024-03'),
+    sa.Column('date_debut', sa.Date(), nullable=False, comment='Premier jour de la période'),
+    sa.Column('date_fin', sa.Date(), nullable=False, comment='Dernier jour de la période (inclus)'),
+    sa.Column('valeur', sa.Float(), nullable=True, comment='Valeur exacte (non arrondie) ; vide si masquée à la source'),
+    sa.Column('numerateur', sa.Float(), nullable=True, comment='Numérateur (ou la valeur pour un effectif)'),
+    sa.Column('denominateur', sa.Float(), nullable=True, comment="Dénominateur d'un taux ; vide pour un effectif"),
     sa.Column('valeur_masquee_source', sa.Boolean(), nullable=False, comment='Calculé sur des cellules masquées à la source (borne inférieure)'),
     sa.Column('statut', sa.String(length=15), nullable=False, comment='final, provisoire, non_evaluable'),
-    sa.Column('motif_statut', sa.Text(), nullable=True),
-    sa.Column('version_catalogue', sa.Integer(), nullable=False),
-    sa.Column('calcule_le', sa.DateTime(), nullable=False),
+    sa.Column('motif_statut', sa.Text(), nullable=True, comment="Motif en français d'un statut provisoire ou non évaluable"),
+    sa.Column('version_catalogue', sa.Integer(), nullable=False, comment='Version du catalogue utilisée'),
+    sa.Column('calcule_le', sa.DateTime(), nullable=False, comment='Date et heure du calcul'),
     sa.Column('lignage', sa.Text(), nullable=True, comment='Identifiants des chargements sources, séparés par des virgules'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indicateurs_resultats')),
     comment='Valeurs des indicateurs : une ligne par territoire, indicateur et période'
     )
     op.create_table('indicateurs_ventilations',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('territoire', sa.String(length=60), nullable=False),
-    sa.Column('code_indicateur', sa.String(length=40), nullable=False),
-    sa.Column('periode', sa.String(length=30), nullable=False),
+    sa.Column('territoire', sa.String(length=60), nullable=False, comment='Code du territoire'),
+    sa.Column('code_indicateur', sa.String(length=40), nullable=False, comment='Indicateur ventilé'),
+    sa.Column('type_periode', sa.String(length=20), nullable=False, comment='annee_civile, annee_contractuelle, cumul_annee, mois'),
+    sa.Column('periode', sa.String(length=30), nullable=False, comment='Libellé de la période'),
     sa.Column('axe', sa.String(length=30), nullable=False, comment='profession, commune, tranche_age'),
-    sa.Column('modalite', sa.String(length=100), nullable=False),
+    sa.Column('modalite', sa.String(length=100), nullable=False, comment="Valeur de l'axe, ex. Infirmier, 42207"),
     sa.Column('ordre', sa.Integer(), nullable=False, comment="Ordre d'affichage"),
-    sa.Column('valeur', sa.Float(), nullable=True),
-    sa.Column('masque_source', sa.Boolean(), nullable=False),
-    sa.Column('calcule_le', sa.DateTime(), nullable=False),
+    sa.Column('valeur', sa.Float(), nullable=True, comment='Effectif exact ; vide si masqué à la source'),
+    sa.Column('masque_source', sa.Boolean(), nullable=False, comment='Cellule masquée à la source (CPAM `<5`) : inconnue, jamais 0'),
+    sa.Column('calcule_le', sa.DateTime(), nullable=False, comment='Date et heure du calcul'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_indicateurs_ventilations')),
-    comment='Ventilations publiées des indicateurs (adhérents par profession, passages par commune...)'
+    comment='Ventilations des indicateurs (adhérents par profession, passages par commune...)'
     )
     op.create_table('populations',
     sa.Column('code_insee', sa.String(length=5), nullable=False),
@@ -113,6 +136,30 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('code_insee', 'millesime', name=op.f('pk_populations')),
     comment='Populations légales INSEE par millésime'
     )
+    op.create_table('qualite_resultats',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('execution_id', sa.String(length=36), nullable=False, comment='Identifiant du contrôle qualité'),
+    sa.Column('execute_le', sa.DateTime(), nullable=False),
+    sa.Column('controle', sa.String(length=80), nullable=False, comment='Nom du contrôle (schemas/quality/*.toml)'),
+    sa.Column('table_controlee', sa.String(length=60), nullable=False),
+    sa.Column('colonne', sa.String(length=80), nullable=True),
+    sa.Column('categorie', sa.String(length=20), nullable=False, comment='conformite, completude, plausibilite, integrite'),
+    sa.Column('severite', sa.String(length=4), nullable=False, comment='warn (signalé) ou fail (rend provisoire)'),
+    sa.Column('seuil_pct', sa.Float(), nullable=False, comment='Part de lignes en échec tolérée (%)'),
+    sa.Column('part_echec_pct', sa.Float(), nullable=True, comment='Part de lignes en échec observée (%)'),
+    sa.Column('lignes_controlees', sa.Integer(), nullable=True),
+    sa.Column('lignes_en_echec', sa.Integer(), nullable=True),
+    sa.Column('reussi', sa.Boolean(), nullable=False),
+    sa.Column('details', sa.Text(), nullable=True, comment="Explication en français, exemples d'écarts"),
+    sa.Column('indicateurs', sa.String(length=400), nullable=True, comment='Indicateurs alimentés, séparés par des virgules'),
+    sa.Column('periode_debut', sa.Date(), nullable=True, comment="Début des données concernées par l'échec"),
+    sa.Column('periode_fin', sa.Date(), nullable=True, comment="Fin des données concernées par l'échec"),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_qualite_resultats')),
+    comment='Résultats des contrôles qualité : une ligne par contrôle et par exécution'
+    )
+    with op.batch_alter_table('qualite_resultats', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_qualite_resultats_execution_id'), ['execution_id'], unique=False)
+
     op.create_table('reference_versions',
     sa.Column('nom', sa.String(length=40), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
@@ -641,10 +688,18 @@ def downgrade() -> None:
     op.drop_table('territoires_codes_postaux')
     op.drop_table('territoires')
     op.drop_table('reference_versions')
+    with op.batch_alter_table('qualite_resultats', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_qualite_resultats_execution_id'))
+
+    op.drop_table('qualite_resultats')
     op.drop_table('populations')
     op.drop_table('indicateurs_ventilations')
     op.drop_table('indicateurs_resultats')
     op.drop_table('indicateurs_catalogue')
+    with op.batch_alter_table('contrat_suivi', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contrat_suivi_territoire'))
+
+    op.drop_table('contrat_suivi')
     op.drop_table('communes')
     with op.batch_alter_table('codes_postaux', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_codes_postaux_code_postal'))

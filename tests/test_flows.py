@@ -1,0 +1,174 @@
+"""Given a small inbox, when the Prefect flows run (test server), then files load exactly once,
+a crash leaves nothing partial, and the artifacts tell the coordinator what happened."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.testing.utilities import prefect_test_harness
+from sqlalchemy import func, select, text
+
+import warehouse.loading
+from cpts.config import Settings, get_settings
+from flows.indicators import calcul_des_indicateurs
+from flows.nightly import chargement_nocturne, nightly_run_name
+from flows.parameters import Territoire
+from flows.rapport import rapport_dialogue_de_gestion
+from tests.builders import month_of_passages, write_rpu_csv
+from tests.conftest import TEST_KEY
+from warehouse.db import make_engine
+from warehouse.tables.registre import chargements
+
+CHU = "420784878"
+GIER = "420001232"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefect_server() -> Iterator[None]:
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+@pytest.fixture
+def flow_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """The flows read their configuration from CPTS_* like in production."""
+    monkeypatch.setenv("CPTS_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("CPTS_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'entrepot.sqlite'}")
+    monkeypatch.setenv("CPTS_INBOX", str(tmp_path / "depot"))
+    monkeypatch.setenv("CPTS_PSEUDO_KEY", TEST_KEY)
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+def fill_inbox(settings: Settings) -> Path:
+    inbox = Path(settings.inbox_url)
+    write_rpu_csv(inbox, CHU, "202403", month_of_passages(CHU, 2024, 3, 40))
+    write_rpu_csv(inbox, GIER, "202404", month_of_passages(GIER, 2024, 4, 12))
+    bad = month_of_passages(CHU, 2024, 5, 10)
+    for row in bad:
+        row["entree"] = "pas une date"
+    write_rpu_csv(inbox, CHU, "202405", bad)
+    (inbox / "hopital" / "notes_diverses.txt").write_text("hors format")
+    return inbox
+
+
+def latest_artifact(key: str) -> object:
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+    assert found, f"aucun artefact {key}"
+    return max(found, key=lambda a: a.created)
+
+
+def loaded_rows(settings: Settings) -> tuple[int, dict[str, int]]:
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:
+        passages = conn.execute(text("SELECT COUNT(*) FROM passages_urgences")).scalar_one()
+        per_sha = dict(conn.execute(select(chargements.c.sha256, func.count()).where(
+            chargements.c.statut == "charge").group_by(chargements.c.sha256)).all())
+    engine.dispose()
+    return passages, per_sha
+
+
+def test_the_nightly_loads_the_inbox_and_publishes_its_artifacts(flow_settings: Settings) -> None:
+    fill_inbox(flow_settings)
+
+    report = chargement_nocturne()
+
+    assert sorted(o.statut for _, o in report.outcomes) == ["charge", "charge", "quarantaine"]
+    assert [d.name for d in report.unmatched] == ["notes_diverses.txt"]
+    assert loaded_rows(flow_settings)[0] == 52
+    files = latest_artifact("fichiers-recus")
+    assert "RPU_420784878_202405.csv" in files.data and "mis en quarantaine" in files.data
+    assert "notes_diverses.txt" in files.data
+    indicators = latest_artifact("indicateurs-vallee-du-gier")
+    assert indicators.type == "table" and "URG_NON_HOSPIT" in indicators.data
+    assert nightly_run_name().startswith("nuit-20")
+    report_link = latest_artifact("rapport-vallee-du-gier")
+    assert "rapport_dialogue_gestion_vallee-du-gier_2024.xlsx" in report_link.data
+    assert "index.html" in latest_artifact("qualite-docs").data
+
+
+def test_two_nightly_runs_at_once_never_load_a_file_twice(flow_settings: Settings) -> None:
+    fill_inbox(flow_settings)
+    from warehouse.db import upgrade
+
+    upgrade(make_engine(flow_settings.database_url))  # first-ever migration is not concurrent
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            chargement_nocturne()
+        except BaseException as exc:  # reported to the main thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+    assert not errors
+    passages, per_sha = loaded_rows(flow_settings)
+    assert passages == 52
+    assert len(per_sha) == 2 and set(per_sha.values()) == {1}
+
+
+def test_a_run_killed_mid_load_leaves_nothing_partial_and_the_next_run_completes_it(
+        flow_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = Path(flow_settings.inbox_url)
+    write_rpu_csv(inbox, CHU, "202403", month_of_passages(CHU, 2024, 3, 40))
+    real_insert = warehouse.loading.insert_frame
+    calls = {"n": 0}
+
+    def crash_once(conn, table, frame):  # after the scope delete, inside the transaction
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("coupure simulée pendant l'écriture")
+        return real_insert(conn, table, frame)
+
+    monkeypatch.setattr(warehouse.loading, "insert_frame", crash_once)
+
+    with pytest.raises(OSError, match="coupure simulée"):
+        chargement_nocturne()
+
+    engine = make_engine(flow_settings.database_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM passages_urgences")).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(chargements)).scalar_one() == 0
+    assert "Chargement interrompu" in latest_artifact("fichiers-recus").data
+
+    report = chargement_nocturne()
+
+    assert [o.statut for _, o in report.outcomes] == ["charge"]
+    assert loaded_rows(flow_settings) == (40, {report.outcomes[0][0].sha256: 1})
+
+
+def test_indicators_on_demand_for_one_territory_and_year(flow_settings: Settings) -> None:
+    write_rpu_csv(Path(flow_settings.inbox_url), CHU, "202403", month_of_passages(CHU, 2024, 3, 15))
+    chargement_nocturne()
+
+    state = calcul_des_indicateurs(territoire="vallee-du-gier", annee=2024, return_state=True)
+
+    assert state.is_completed() and state.result() > 0
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(state.state_details.flow_run_id)
+    assert run.name == "indicateurs-vallee-du-gier-2024"
+    assert run.parameters["territoire"] in {Territoire("vallee-du-gier"), "vallee-du-gier"}
+    table = latest_artifact("indicateurs-vallee-du-gier")
+    assert "2024" in table.data and "URG_NON_HOSPIT" in table.data
+
+
+def test_the_report_flow_writes_the_workbook_and_links_it(flow_settings: Settings) -> None:
+    write_rpu_csv(Path(flow_settings.inbox_url), CHU, "202403", month_of_passages(CHU, 2024, 3, 15))
+    chargement_nocturne()
+
+    path = rapport_dialogue_de_gestion(territoire="grand-saint-etienne", annee=2024)
+
+    assert path.exists() and path.suffix == ".xlsx"
+    assert path.resolve().as_uri() in latest_artifact("rapport-grand-saint-etienne").data

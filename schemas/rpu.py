@@ -15,7 +15,18 @@ from sqlalchemy import Connection, Delete, and_, delete
 from cpts.dates import age_in_years, parse_date, parse_datetime
 from cpts.identifiers import finess_valid
 from cpts.residence import resolver
-from schemas.base import LINE, FileRejected, Reject, Scope, drop_rejected, required_rejects
+from schemas.base import (
+    LINE,
+    Anomaly,
+    Extract,
+    FileRejected,
+    Reject,
+    Scope,
+    drop_rejected,
+    required_rejects,
+    value_anomalies,
+)
+from schemas.csv_io import refuse_nir
 from warehouse.tables.hopital import passages_urgences
 
 COLUMNS = ["finess", "cp", "commune", "naissance", "sexe", "entree", "mode_entree", "provenance",
@@ -153,6 +164,18 @@ def scope(finess: str, first: date, last: date) -> Scope:
         return delete(t).where(and_(t.c.finess == finess, t.c.date_entree.between(first, last)))
 
     return Scope(f"{finess}|{first.isoformat()}|{last.isoformat()}", [_delete])
+
+
+def extract_passages(raw: pl.DataFrame, name: str, finess: str, first: date, last: date,
+                     extraction: datetime, anomalies: list[Anomaly]) -> Extract:
+    """The common tail of both RPU forms: NIR check, normalise, validate, scope check, extract."""
+    refuse_nir(raw, name)
+    typed = normalise(raw)
+    anomalies = anomalies + value_anomalies(raw, typed, list(CODES))
+    valid, rejects = validate(typed, name)
+    check_scope(valid, name, finess, first, last)
+    return Extract(tables={passages_urgences.name: table_rows(valid)}, scope=scope(finess, first, last),
+                   rows_read=raw.height, rejects=rejects, anomalies=anomalies, extraction=extraction)
 
 
 def require_valid_finess(finess: str, name: str) -> str:

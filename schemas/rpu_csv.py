@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from schemas import rpu
-from schemas.base import Extract, FileType, ReadContext, pattern, value_anomalies
-from schemas.csv_io import check_columns, read_delimited, refuse_nir
+from schemas.base import Extract, FileType, ReadContext, pattern
+from schemas.csv_io import check_columns, read_delimited
 from schemas.row_rules import name_date, require_name_date
-from warehouse.tables.hopital import passages_urgences
 
 
 def read(ctx: ReadContext) -> Extract:
@@ -16,19 +15,8 @@ def read(ctx: ReadContext) -> Extract:
     first, last = rpu.month_bounds(year, month)
     raw = read_delimited(ctx.path, ctx.name)
     anomalies = check_columns(raw, ctx.name, rpu.REQUIRED + rpu.PRESENT, rpu.COLUMNS)
-    refuse_nir(raw, ctx.name)
-    typed = rpu.normalise(raw)
-    anomalies += value_anomalies(raw, typed, list(rpu.CODES))
-    valid, rejects = rpu.validate(typed, ctx.name)
-    rpu.check_scope(valid, ctx.name, finess, first, last)
-    return Extract(
-        tables={passages_urgences.name: rpu.table_rows(valid)},
-        scope=rpu.scope(finess, first, last),
-        rows_read=raw.height,
-        rejects=rejects,
-        anomalies=anomalies,
-        extraction=rpu.end_of_month(year, month),
-    )
+    return rpu.extract_passages(raw, ctx.name, finess, first, last, rpu.end_of_month(year, month),
+                                anomalies)
 
 
 FILE_TYPE = FileType(

@@ -24,11 +24,8 @@ from schemas.base import (
     ReadContext,
     Reject,
     pattern,
-    value_anomalies,
 )
-from schemas.csv_io import refuse_nir
 from schemas.row_rules import blank_to_null, name_date
-from warehouse.tables.hopital import passages_urgences
 
 HEADER = ("FINESS", "EXTRACT", "DATEDEBUT", "DATEFIN")
 LISTS = {"LISTE_DA": ("DA", "liste_da"), "LISTE_ACTES": ("ACTE", "liste_actes")}
@@ -160,22 +157,13 @@ def read(ctx: ReadContext) -> Extract:
                            f"nom de fichier ({finess}). Fichier refusé.")
     first, last, extract = period(collector.header, ctx.name)
     raw = frame_of(collector, finess)
-    refuse_nir(raw, ctx.name)
-    typed = rpu.normalise(raw)
-    anomalies = value_anomalies(raw, typed, list(rpu.CODES))
+    anomalies = []
     if collector.unknown:
         anomalies.append(Anomaly(", ".join(sorted(collector.unknown))[:80], "balise_inconnue",
                                  len(collector.unknown)))
-    valid, rejects = rpu.validate(typed, ctx.name)
-    rpu.check_scope(valid, ctx.name, finess, first, last)
-    return Extract(
-        tables={passages_urgences.name: rpu.table_rows(valid)},
-        scope=rpu.scope(finess, first, last),
-        rows_read=raw.height,
-        rejects=with_ordinals(rejects, raw),
-        anomalies=anomalies,
-        extraction=extract,
-    )
+    result = rpu.extract_passages(raw, ctx.name, finess, first, last, extract, anomalies)
+    result.rejects = with_ordinals(result.rejects, raw)
+    return result
 
 
 FILE_TYPE = FileType(

@@ -5,6 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import Engine, text
+
+from cpts.config import Settings
+from tasks.ingest import ingest_inbox
+from warehouse.loading import LoadOutcome
+
 RPU_HEADER = ["finess", "cp", "commune", "naissance", "sexe", "entree", "mode_entree",
               "provenance", "transport", "transport_pec", "motif", "gravite", "dp", "liste_da",
               "liste_actes", "sortie", "mode_sortie", "destination", "orient"]
@@ -39,3 +45,15 @@ def month_of_passages(finess: str, year: int, month: int, n: int, **kw: str) -> 
     start = datetime(year, month, 1, 0, 30)
     step = timedelta(hours=(27 * 24) / max(n, 1))
     return [rpu_row(finess, start + i * step, **kw) for i in range(n)]
+
+
+def rows(engine: Engine, sql: str) -> list[tuple]:
+    """Result rows of a query, as plain tuples."""
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql)).all()]
+
+
+def only_outcome(engine: Engine, settings: Settings) -> LoadOutcome:
+    """Run the ingestion on an inbox holding one file; its outcome."""
+    (_, outcome), = ingest_inbox(engine, settings).outcomes
+    return outcome

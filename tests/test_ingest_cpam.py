@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from cpts.config import Settings
 from tasks.ingest import ingest_inbox
+from tests.builders import only_outcome, rows
 from tests.builders_xlsx import (
     patientele_rows,
     save,
@@ -18,19 +19,8 @@ from tests.builders_xlsx import (
     write_patientele,
     write_prado,
 )
-from warehouse.loading import LoadOutcome
 
 NIR = "1850578006048" + f"{97 - 1850578006048 % 97:02d}"
-
-
-def rows(engine: Engine, sql: str) -> list[tuple]:
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql)).all()]
-
-
-def only_outcome(engine: Engine, settings: Settings) -> LoadOutcome:
-    (_, outcome), = ingest_inbox(engine, settings).outcomes
-    return outcome
 
 
 def test_patientele_masked_cells_are_null_and_flagged_and_total_is_kept(

@@ -6,23 +6,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 
 from cpts.config import Settings
 from tasks.ingest import ingest_inbox
+from tests.builders import only_outcome, rows
 from tests.builders_xlsx import activite_sheets, write_activite, write_annexe
-from warehouse.loading import LoadOutcome
 from warehouse.tables.registre import rejets
-
-
-def rows(engine: Engine, sql: str) -> list[tuple]:
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql)).all()]
-
-
-def only_outcome(engine: Engine, settings: Settings) -> LoadOutcome:
-    (_, outcome), = ingest_inbox(engine, settings).outcomes
-    return outcome
 
 
 def test_activity_labels_are_matched_and_bad_rows_rejected_with_their_cell(

@@ -8,11 +8,11 @@ import hmac
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 
 from cpts.config import Settings
 from tasks.ingest import ingest_inbox
-from tests.builders import month_of_passages, write_rpu_csv
+from tests.builders import month_of_passages, rows, write_rpu_csv
 from tests.builders_hopital import nir_ano, pmsi_row, stays, write_pmsi, write_rpu_xml, xml_passage
 from tests.conftest import TEST_KEY
 from warehouse.tables.hopital import sejours_mco
@@ -21,11 +21,6 @@ from warehouse.tables.registre import rejets
 CHU = "420784878"
 GIER = "420001232"
 MARCH = (date(2024, 3, 1), date(2024, 3, 31))
-
-
-def rows(engine: Engine, sql: str) -> list[tuple]:
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql)).all()]
 
 
 def statuses(report) -> dict[str, str]:

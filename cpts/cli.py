@@ -68,22 +68,33 @@ def indicateurs(
     typer.echo(render(rows, format.value))
 
 
+def _split(values: list[str] | None) -> list[str]:
+    """`--annees 2023,2024`, `--annees "2023 2024"` or the option repeated."""
+    return [part for value in values or [] for part in value.replace(",", " ").split()]
+
+
 @app.command("generer-exemples")
 def generer_exemples(
     sortie: Annotated[Path, typer.Option(help="Dossier de la boîte de dépôt à écrire")],
-    territoires: Annotated[list[str] | None, typer.Option(help="Territoires")] = None,
-    annees: Annotated[list[int] | None, typer.Option(help="Années")] = None,
+    territoires: Annotated[list[str] | None, typer.Option(
+        help="Territoires (codes), ex. vallee-du-gier,grand-saint-etienne")] = None,
+    annees: Annotated[list[str] | None, typer.Option(help="Années, ex. 2023,2024")] = None,
     echelle: Annotated[float, typer.Option(help="Multiplicateur des volumes")] = 1.0,
     graine: Annotated[int, typer.Option(help="Graine aléatoire")] = 42,
+    variations: Annotated[float, typer.Option(
+        help="Taux des variations réelles (encodages, colonnes…) ; 0 = fichiers propres")] = 1.0,
     defauts: Annotated[bool, typer.Option(help="Écrit aussi le jeu de fichiers défectueux")] = False,
 ) -> None:
     """Écrit des exports d'exemple réalistes (aucune donnée réelle)."""
     from generator import generate
 
-    summary = generate(sortie, territoires=tuple(territoires or ("vallee-du-gier",
-                                                                 "grand-saint-etienne")),
-                       annees=tuple(annees or (2023, 2024)), echelle=echelle, graine=graine,
-                       defauts=defauts)
+    years = _split(annees) or ["2023", "2024"]
+    if not all(y.isdigit() for y in years):
+        _fail(f"Années invalides : {' '.join(years)} (attendu par exemple 2023,2024).")
+    summary = generate(sortie, territoires=tuple(_split(territoires) or ("vallee-du-gier",
+                                                                         "grand-saint-etienne")),
+                       annees=tuple(int(y) for y in years), echelle=echelle, graine=graine,
+                       variations=variations, defauts=defauts)
     typer.echo(f"{len(summary.files)} fichiers écrits dans {sortie}")
 
 
@@ -100,7 +111,7 @@ def demo(
     inbox = settings.data_dir / "exemples"
     if not inbox.exists():
         generer_exemples(sortie=inbox, territoires=None, annees=None, echelle=1.0, graine=42,
-                         defauts=False)
+                         variations=1.0, defauts=False)
     nightly(inbox=str(inbox))
     for year in (2023, 2024):
         typer.echo(f"\n== {territoire} — {year} ==")

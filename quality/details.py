@@ -25,8 +25,9 @@ def failing_condition(check: Check) -> str:
         values = ", ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in p["value_set"])
         return f"{col} IS NOT NULL AND {col} NOT IN ({values})"
     if check.attente == "expect_column_values_to_be_between":
-        bounds = [f"{col} < {p['min_value']}" if p.get("min_value") is not None else None,
-                  f"{col} > {p['max_value']}" if p.get("max_value") is not None else None]
+        low, high = ("<=" if p.get("strict_min") else "<"), (">=" if p.get("strict_max") else ">")
+        bounds = [f"{col} {low} {p['min_value']}" if p.get("min_value") is not None else None,
+                  f"{col} {high} {p['max_value']}" if p.get("max_value") is not None else None]
         return " OR ".join(b for b in bounds if b)
     if check.attente == "expect_column_value_lengths_to_equal":
         return f"{col} IS NOT NULL AND LENGTH({col}) <> {p['value']}"
@@ -48,7 +49,7 @@ def describe(conn: Connection, check: Check, dialect: str) -> tuple[str, date | 
     rows = conn.execute(text(f"SELECT * {where}")).mappings().fetchmany(200)
     if check.nom == "rpu_mois_manquant" or {"rang", "ecart_mois"} <= set(rows[0].keys() if rows else ()):
         return _missing_months(rows)
-    if rows and "mois" in rows[0]:
+    if rows and {"finess", "mois", "nombre"} <= set(rows[0].keys()):  # monthly volumes (RPU)
         months = sorted({r["mois"] for r in rows})
         text_ = " ; ".join(
             f"établissement {r['finess']}, {r['mois']} : {r['nombre']:.0f} passages, "

@@ -8,6 +8,8 @@ from typing import Any
 from schemas.base import FileRejected
 
 TIERS = ("socle", "intermediaire", "objectif")
+SEUIL = {"socle": "Seuil socle", "intermediaire": "Seuil intermédiaire", "objectif": "Seuil objectif"}
+MONTANT = {t: f"Montant {s.split(' ', 1)[1]} (€)" for t, s in SEUIL.items()}
 
 
 def present_tiers(row: dict[str, Any]) -> list[tuple[str, float, float]]:
@@ -28,11 +30,12 @@ def check_indicator(row: dict[str, Any], where: str, name: str) -> None:
         if not ok:
             word = "croissants" if row["sens"] == "≥" else "décroissants"
             raise FileRejected(f"{name} : {where} : seuils non {word} alors que le sens est "
-                               f"« {row['sens']} » (palier {low} {s1:g}, palier {high} {s2:g}). "
-                               "Annexe refusée.")
+                               f"« {row['sens']} » (colonne « {SEUIL[low]} » {s1:g}, "
+                               f"colonne « {SEUIL[high]} » {s2:g}). Annexe refusée.")
         if not m2 > m1:
-            raise FileRejected(f"{name} : {where} : le montant du palier {high} ({m2:g} €) doit être "
-                               f"supérieur à celui du palier {low} ({m1:g} €). Annexe refusée.")
+            raise FileRejected(f"{name} : {where} : colonne « {MONTANT[high]} » ({m2:g} €), le montant "
+                               f"doit être supérieur à celui de « {MONTANT[low]} » ({m1:g} €). "
+                               "Annexe refusée.")
 
 
 def check_envelopes(indicators: list[dict[str, Any]], variable: dict[int, float], name: str) -> None:

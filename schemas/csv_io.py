@@ -16,6 +16,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NIR_COLUMNS = {"nir", "num_secu", "numero_securite_sociale"}
 
 
+def _column_at(raw: bytes, offset: int) -> str:
+    """`, colonne « x »` for the byte at `offset`, named from the header (empty if unknown)."""
+    header = raw[: raw.find(b"\n")].decode("cp1252", errors="replace")
+    names = [h.strip().strip('"') for h in header.rstrip("\r").split(";")]
+    index = raw[raw.rfind(b"\n", 0, offset) + 1: offset].count(b";")
+    return f", colonne « {names[index]} »" if raw.find(b"\n") > 0 and index < len(names) else ""
+
+
 def decode(raw: bytes, name: str) -> str:
     """UTF-8 (with or without BOM) or windows-1252, detected from the bytes themselves."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -28,7 +36,8 @@ def decode(raw: bytes, name: str) -> str:
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise FileRejected(
-                f"{name} : octets illisibles ligne {line} (ni UTF-8 ni windows-1252) ; "
+                f"{name} : octets illisibles ligne {line}{_column_at(raw, exc.start)} "
+                "(ni UTF-8 ni windows-1252) ; "
                 "demandez au fournisseur un nouvel export."
             ) from None
     bad = _CONTROL.search(text)

@@ -16,10 +16,11 @@ from cpts.config import Settings
 from tasks.inbox import Delivery, archive, discover
 from tasks.ingest import ingest_delivery
 from warehouse import reference
+from warehouse.catalogue import catalogue
 from warehouse.db import make_engine, refresh_statistics, upgrade
 from warehouse.loading import LoadOutcome, known_statuses
 from warehouse.materialise import materialise
-from warehouse.periods import Period, calendar_years
+from warehouse.periods import Period, calendar_years, contract_years, months_of_latest_year
 
 LOCAL_PROTOCOLS = {"file", "local"}
 REMOTE_RETRIES = 3
@@ -87,14 +88,29 @@ def refresh_warehouse_statistics(settings: Settings) -> None:
 @task(name="Calcul des indicateurs", cache_policy=NONE)
 def compute_indicators(settings: Settings, territoires: list[str] | None = None,
                        annees: list[int] | None = None) -> int:
-    """Materialise the indicators; by default every territory × every year present in the data."""
+    """Materialise the indicators of every territory (default: all).
+
+    Without `annees`: calendar years with data, the contract years of each territory's annexes, and
+    the months of the latest year with data (flow indicators only: the report's monthly series).
+    With `annees`: those calendar years only (on-demand recalculation)."""
     engine = make_engine(settings.database_url)
+    chosen = territoires or reference.territory_codes()
     if annees:
-        periods = [Period.calendar_year(a) for a in annees]
-    else:
-        with engine.connect() as conn:
-            periods = calendar_years(conn)
-    return materialise(engine, territoires or reference.territory_codes(), periods)
+        return materialise(engine, chosen, [Period.calendar_year(a) for a in annees])
+    with engine.connect() as conn:
+        years = calendar_years(conn)
+        contracts = {t: contract_years(conn, t) for t in chosen}
+        months = months_of_latest_year(conn)
+    written = materialise(engine, chosen, years)
+    written += sum(materialise(engine, [t], periods) for t, periods in contracts.items() if periods)
+    written += materialise(engine, chosen, months, codes=monthly_indicator_codes())
+    engine.dispose()
+    return written
+
+
+def monthly_indicator_codes() -> set[str]:
+    """Flow indicators with a monthly meaning (annual sources such as dépistage are left out)."""
+    return {i.code for i in catalogue().values() if i.nature == "flux" and i.frequence != "annuelle"}
 
 
 @task(name="Années présentes dans l'entrepôt", cache_policy=NONE)

@@ -8,6 +8,7 @@ from itertools import count
 from sqlalchemy import Engine, insert
 
 from warehouse.tables import activite, annuaire, cpam, hopital, sas
+from warehouse.tables.reference import populations
 from warehouse.tables.registre import chargements
 
 _seq = count(1)
@@ -79,3 +80,51 @@ def action(d: date, mission: int, type_action: str, participants: int = 0,
            territoire: str = "vallee-du-gier") -> dict:
     return {"territoire": territoire, "annee": d.year, "date_action": d, "mission": mission,
             "type_action": type_action, "participants": participants}
+
+
+def prado(mois: date, volet: str, patients: int, territoire: str = "vallee-du-gier") -> dict:
+    """`mois` is the first day of the month (as loaded from the CPAM file)."""
+    return {"territoire": territoire, "annee": mois.year, "mois": mois, "volet": volet,
+            "patients_inclus": patients}
+
+
+def parcours(d: date, nom: str, patients: int, territoire: str = "vallee-du-gier") -> dict:
+    return {"territoire": territoire, "annee": d.year, "date_parcours": d, "parcours": nom,
+            "patients_inclus": patients, "professionnels_impliques": 0}
+
+
+def formation(d: date, formes: int, intitule: str = "AFGSU 2", territoire: str = "vallee-du-gier") -> dict:
+    return {"territoire": territoire, "annee": d.year, "date_formation": d, "intitule": intitule,
+            "professionnels_formes": formes}
+
+
+def crise(d: date, action_crise: str, nombre: int = 0, reorientes: int = 0,
+          territoire: str = "vallee-du-gier") -> dict:
+    return {"territoire": territoire, "annee": d.year, "date_crise": d, "evenement": "Test",
+            "action": action_crise, "nombre": nombre, "personnes_reorientees": reorientes}
+
+
+def depistage(annee: int, kind: str, cible: int, depistee: int, territoire: str = "vallee-du-gier") -> dict:
+    return {"territoire": territoire, "annee": annee, "depistage": kind, "population_cible": cible,
+            "population_depistee": depistee}
+
+
+def activite_annuaire(extraction: date, identifiant: str, *, commune: str | None = "42207",
+                      profession: str | None = "10", savoir_faire: str | None = "SM26",
+                      mode: str | None = "L") -> dict:
+    """One activity of a professional in an Annuaire Santé extraction."""
+    return {"date_extraction": extraction, "type_identifiant": "8", "identifiant_pp": identifiant,
+            "code_profession": profession, "code_savoir_faire": savoir_faire, "code_mode_exercice": mode,
+            "code_postal": None, "commune_exercice": commune, "code_secteur_activite": "SA07"}
+
+
+def annexe_parametres(annee: int, debut: date, fin: date, territoire: str = "vallee-du-gier") -> dict:
+    return {"territoire": territoire, "annee": annee, "debut_annee_contractuelle": debut,
+            "fin_annee_contractuelle": fin}
+
+
+def add_populations(engine: Engine, millesime: int, by_commune: dict[str, int]) -> None:
+    """Reference populations of another millésime (the warehouse ships 2021)."""
+    with engine.begin() as conn:
+        conn.execute(insert(populations), [{"code_insee": c, "millesime": millesime,
+                                            "population_municipale": n} for c, n in by_commune.items()])

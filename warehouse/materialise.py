@@ -5,6 +5,7 @@ Values are exact (rates: numerator and denominator stored beside); statuses say 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -39,7 +40,7 @@ def millesime(conn: Connection, year: int) -> int | None:
 
 
 def compute(conn: Connection, indicator: Indicator, territoire: str, period: Period,
-            stale_days: int = STALE_DAYS) -> Value | None:
+            stale_days: int = STALE_DAYS, completeness: dict | None = None) -> Value | None:
     """The value of one indicator, or None when its sources hold nothing for the period."""
     params = period.params(territoire) | {"millesime": millesime(conn, period.fin.year)}
     if indicator.frequence == "annuelle" and not period.is_calendar_year:
@@ -49,7 +50,9 @@ def compute(conn: Connection, indicator: Indicator, territoire: str, period: Per
     if reasons is None or not _has_data(conn, indicator, params):
         return None
     num, den, masked = _numbers(conn, indicator, params)
-    reasons += completude.reasons(conn, indicator.completude, period.debut, period.fin)
+    if num is None and not masked:  # e.g. a dépistage kind with no row this year: no value, never 0
+        return None
+    reasons += _completeness(conn, indicator, period, {} if completeness is None else completeness)
     if period.type_periode == "cumul_annee":
         reasons.insert(0, "Cumul depuis le début de l'année : valeur provisoire par nature")
     return Value(_valeur(indicator, num, den, masked), num, den,
@@ -70,6 +73,14 @@ def _snapshot(conn: Connection, ind: Indicator, params: dict, period: Period,
         return [f"Instantané du {params['instantane']:%d/%m/%Y}, plus de {stale_days} jours "
                 "avant la fin de période"]
     return []
+
+
+def _completeness(conn: Connection, ind: Indicator, period: Period, memo: dict) -> list[str]:
+    """Completeness depends on the period only (not the territory nor the indicator): memoised per run."""
+    key = (ind.completude, period.debut, period.fin)
+    if key not in memo:
+        memo[key] = completude.reasons(conn, ind.completude, period.debut, period.fin)
+    return list(memo[key])
 
 
 def _has_data(conn: Connection, ind: Indicator, params: dict) -> bool:
@@ -111,17 +122,23 @@ def _lineage(conn: Connection, ind: Indicator, params: dict) -> str | None:
 
 
 def materialise(engine: Engine, territoires: list[str], periods: list[Period],
-                catalogue_version: int | None = None, stale_days: int = STALE_DAYS) -> int:
-    """Replace the values of these territories × periods; returns the number of rows written."""
+                catalogue_version: int | None = None, stale_days: int = STALE_DAYS,
+                codes: Collection[str] | None = None) -> int:
+    """Replace the values of these territories × periods; returns the number of rows written.
+
+    `codes` restricts the indicators computed (e.g. flow indicators for monthly series); the
+    territory × period rows are replaced as a whole either way."""
     now = datetime.now()
     written = 0
+    indicators = [i for i in catalogue().values() if codes is None or i.code in codes]
+    memo: dict = {}  # completeness reasons per (kind, period), shared by territories and indicators
     with engine.begin() as conn:
         upsert_catalogue(conn)
         for territoire in territoires:
             for period in periods:
                 _clear(conn, territoire, period)
-                for indicator in catalogue().values():
-                    value = compute(conn, indicator, territoire, period, stale_days)
+                for indicator in indicators:
+                    value = compute(conn, indicator, territoire, period, stale_days, memo)
                     if value is None:
                         continue
                     _insert(conn, territoire, indicator, period, value,

@@ -83,3 +83,22 @@ def years_with_data(conn: Connection) -> list[int]:
 
 def calendar_years(conn: Connection) -> list[Period]:
     return [Period.calendar_year(y) for y in years_with_data(conn)]
+
+
+def last_data_date(conn: Connection) -> date | None:
+    """The latest date of any dated source (the nightly's monthly series stop there)."""
+    found = []
+    for table, column in DATED_SOURCES:
+        last = conn.execute(text(f"SELECT MAX({column}) FROM {table}")).scalar()
+        if last is not None:
+            found.append(as_date(last))
+    return max(found, default=None)
+
+
+def months_of_latest_year(conn: Connection) -> list[Period]:
+    """Months of the latest year with data, up to the month of the latest data (the report's series)."""
+    last = last_data_date(conn)
+    if last is None:
+        return []
+    return [Period.month(last.year, m) for m in range(1, last.month + 1)]
+

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
@@ -24,7 +24,8 @@ def last_data_date(conn: Connection, today: date) -> date | None:
     for table, column in DATED_SOURCES:
         value = conn.execute(text(f"SELECT MAX({column}) FROM {table}")).scalar()
         if value is not None:
-            found.append(min(as_date(value), today))
+            day = as_date(value)  # a timestamp column comes back as a datetime on PostgreSQL
+            found.append(min(day.date() if isinstance(day, datetime) else day, today))
     return max(found, default=None)
 
 
@@ -140,7 +141,9 @@ def track(engine: Engine, territoire: str, today: date,
         results = _ytd_results(conn, territoire, period)
     k = factor(contract, end)
     per_indicator = [indicator_line(a, results.get(a["code_indicateur"]), k) for a in annex]
-    rows = [r[0] for r in per_indicator] + money_lines(per_indicator, envelopes)
+    # only lines with tiers carry money: a line kept for monitoring is not « non évaluable compté 0 »
+    paying = [line for a, line in zip(annex, per_indicator, strict=True) if tiers_from_annex(a)]
+    rows = [r[0] for r in per_indicator] + money_lines(paying, envelopes)
     key = {"territoire": territoire, "annee": contract.fin.year, "date_calcul": today,
            "couvert_jusqu_au": end}
     rows = [key | r for r in rows]

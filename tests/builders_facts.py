@@ -15,12 +15,27 @@ _seq = count(1)
 
 
 def load(engine: Engine, table_name: str, rows: list[dict], type_fichier: str = "test") -> int:
-    """Insert rows under a fake `chargements` row; returns its id (the lineage)."""
+    """Insert rows under a fake `chargements` row; returns its id (the lineage).
+
+    Activity-workbook rows are registered as the reader does: one `cpts_activite` load per
+    (territory, year), scope `territoire|année`.
+    """
+    if table_name.startswith("cpts_") and rows:
+        groups: dict[tuple, list[dict]] = {}
+        for row in rows:
+            groups.setdefault((row["territoire"], row["annee"]), []).append(row)
+        ids = [_insert(engine, table_name, group, "cpts_activite", f"{t}|{y}")
+               for (t, y), group in groups.items()]
+        return ids[0]
+    return _insert(engine, table_name, rows, type_fichier, None)
+
+
+def _insert(engine: Engine, table_name: str, rows: list[dict], type_fichier: str, scope: str | None) -> int:
     table = {t.name: t for m in (activite, annuaire, cpam, hopital, sas)
              for t in vars(m).values() if hasattr(t, "c") and hasattr(t, "name")}[table_name]
     with engine.begin() as conn:
         cid = conn.execute(insert(chargements).values(
-            fournisseur="test", type_fichier=type_fichier, nom_fichier=f"f{next(_seq)}",
+            fournisseur="test", type_fichier=type_fichier, nom_fichier=f"f{next(_seq)}", perimetre=scope,
             sha256="0" * 64, recu_le=datetime(2025, 1, 1), statut="charge")).inserted_primary_key[0]
         conn.execute(insert(table), [{"chargement_id": cid, **r} for r in rows])
     return cid

@@ -169,6 +169,15 @@ def test_screening_rates_for_calendar_years_only(engine: Engine) -> None:
 # ---------------------------------------------------------------- Mission 4 — Crise, 5 — Qualité
 
 
+def test_an_empty_sheet_of_a_loaded_workbook_is_zero_and_no_workbook_is_no_value(engine: Engine) -> None:
+    # The 2024 workbook was delivered with actions but an empty Crise sheet; none for 2022.
+    load(engine, "cpts_actions", [action(date(2024, 5, 2), 3, "Réunion de travail")])
+
+    assert valeur(engine, Y2024, "CRISE_PLAN", "CRISE_PERMANENCES", "QUAL_FORMATIONS") == (0, 0, 0)
+    assert {"CRISE_PLAN", "CRISE_PERMANENCES", "PREV_REUNIONS"}.isdisjoint(
+        values(engine, Period.calendar_year(2022)))
+
+
 def test_crisis_plan_is_a_stock_and_permanences_a_flow(engine: Engine) -> None:
     load(engine, "cpts_crise", [
         crise(date(2024, 2, 15), "Plan de crise", 1),

@@ -87,6 +87,10 @@ def _has_data(conn: Connection, ind: Indicator, params: dict) -> bool:
     if "populations" in ind.sources and params["millesime"] is None:
         return False
     dated = [s for s in ind.sources if sources.SOURCES[s].date_column and not sources.SOURCES[s].snapshot]
+    if dated and set(dated) <= sources.WORKBOOK_TABLES:
+        years = sources.workbook_years(conn, str(params["territoire"]))
+        first = 0 if ind.nature == "stock" else params["debut"].year
+        return any(first <= y <= params["fin"].year for y in years)
     if ind.nature == "stock":  # register-like stocks: any row of the territory up to the end
         return all(conn.execute(text(f"SELECT 1 FROM {s} WHERE territoire = :territoire"), params).first()
                    is not None for s in dated)

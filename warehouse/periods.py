@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection, text
 
@@ -55,6 +55,8 @@ def contract_years(conn: Connection, territoire: str) -> list[Period]:
 
 def as_date(value: object) -> date:
     """Dates come back as `date` from PostgreSQL and as ISO text from SQLite."""
+    if isinstance(value, datetime):  # timestamps (SAS) come back as datetime from PostgreSQL
+        return value.date()
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 

@@ -47,6 +47,20 @@ def _where(src: Source) -> str:
     return cond + (" AND territoire = :territoire" if src.territorial else "")
 
 
+# Sheets of the coordinator's activity workbook: an empty sheet in a loaded workbook means 0,
+# no workbook for the period means no value.
+WORKBOOK_TABLES = {"cpts_actions", "cpts_parcours", "cpts_formations", "cpts_crise"}
+
+
+def workbook_years(conn: Connection, territoire: str) -> set[int]:
+    """Years of the activity workbooks loaded for a territory (registry scope `territoire|année`)."""
+    scopes = conn.execute(text(
+        "SELECT DISTINCT perimetre FROM chargements WHERE type_fichier = 'cpts_activite' "
+        "AND statut = 'charge'")).scalars()
+    return {int(key.rsplit("|", 1)[1]) for key in scopes
+            if key and key.rsplit("|", 1)[0] == territoire and key.rsplit("|", 1)[1].isdigit()}
+
+
 def has_data(conn: Connection, table: str, params: dict) -> bool:
     """A flow source with no row at all in the period gives no value (not a misleading 0)."""
     src = SOURCES[table]

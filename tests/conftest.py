@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -97,12 +98,12 @@ def empty_warehouse_url(request: pytest.FixtureRequest, tmp_path: Path,
         drop_pg_database(pg_server, url)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path, pg_server: Engine | None,
-                  sqlite_template: Path, pg_template: str | None) -> Iterator[str]:
-    """A migrated warehouse holding only reference data, on each backend, private to the test."""
-    if request.param == "sqlite":
-        path = tmp_path / "entrepot.sqlite"
+@contextmanager
+def private_warehouse(backend: str, directory: Path, pg_server: Engine | None, sqlite_template: Path,
+                      pg_template: str | None) -> Iterator[str]:
+    """A migrated warehouse holding only reference data, cloned from the session's template."""
+    if backend == "sqlite":
+        path = directory / "entrepot.sqlite"
         shutil.copyfile(sqlite_template, path)
         yield f"sqlite:///{path}"
         return
@@ -114,6 +115,14 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path, pg_server: Eng
     finally:
         make_engine(url).dispose()
         drop_pg_database(pg_server, url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path, pg_server: Engine | None,
+                  sqlite_template: Path, pg_template: str | None) -> Iterator[str]:
+    """A migrated warehouse private to the test, on each backend."""
+    with private_warehouse(request.param, tmp_path, pg_server, sqlite_template, pg_template) as url:
+        yield url
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from cpts.config import Settings
 from cpts.labels import normalise_label
 from generator import generate
 from tasks.ingest import ingest_inbox
-from tests.conftest import TEST_KEY, clone_pg_database, drop_pg_database
+from tests.conftest import TEST_KEY, private_warehouse
 from warehouse.db import make_engine
 from warehouse.tables.activite import annexe_indicateurs, annexe_parametres
 
@@ -181,18 +181,9 @@ class Scenario:
 def warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
               sqlite_template: Path, pg_server: Engine | None, pg_template: str | None) -> Iterator[str]:
     """A migrated warehouse private to the module, on each backend (PostgreSQL skipped when absent)."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("entrepot") / "entrepot.sqlite"
-        shutil.copyfile(sqlite_template, path)
-        yield f"sqlite:///{path}"
-        return
-    if pg_server is None or pg_template is None:
-        pytest.skip("PostgreSQL injoignable (les tests PostgreSQL sont ignorés hors CI)")
-    url = clone_pg_database(pg_server, pg_template)
-    try:
+    with private_warehouse(request.param, tmp_path_factory.mktemp("entrepot"), pg_server,
+                           sqlite_template, pg_template) as url:
         yield url
-    finally:
-        drop_pg_database(pg_server, url)
 
 
 @pytest.fixture(scope="module")

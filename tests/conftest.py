@@ -82,12 +82,12 @@ def clone_pg_database(admin: Engine, template: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def empty_warehouse_url(request: pytest.FixtureRequest, tmp_path: Path,
-                        pg_server: Engine | None) -> Iterator[str]:
+def empty_warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A truly empty database on each backend (a new PostgreSQL database per test)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'vide.sqlite'}"
         return
+    pg_server = request.getfixturevalue("pg_server")
     if pg_server is None:
         pytest.skip("PostgreSQL injoignable (les tests PostgreSQL sont ignorés hors CI)")
     url = new_pg_database(pg_server)
@@ -99,14 +99,17 @@ def empty_warehouse_url(request: pytest.FixtureRequest, tmp_path: Path,
 
 
 @contextmanager
-def private_warehouse(backend: str, directory: Path, pg_server: Engine | None, sqlite_template: Path,
-                      pg_template: str | None) -> Iterator[str]:
-    """A migrated warehouse holding only reference data, cloned from the session's template."""
-    if backend == "sqlite":
+def private_warehouse(request: pytest.FixtureRequest, directory: Path) -> Iterator[str]:
+    """A migrated warehouse holding only reference data, cloned from the session's template.
+
+    `request.param` is the backend; the PostgreSQL fixtures are only asked for by PostgreSQL tests.
+    """
+    if request.param == "sqlite":
         path = directory / "entrepot.sqlite"
-        shutil.copyfile(sqlite_template, path)
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
+    pg_server, pg_template = request.getfixturevalue("pg_server"), request.getfixturevalue("pg_template")
     if pg_server is None or pg_template is None:
         pytest.skip("PostgreSQL injoignable (les tests PostgreSQL sont ignorés hors CI)")
     url = clone_pg_database(pg_server, pg_template)
@@ -118,10 +121,9 @@ def private_warehouse(backend: str, directory: Path, pg_server: Engine | None, s
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path, pg_server: Engine | None,
-                  sqlite_template: Path, pg_template: str | None) -> Iterator[str]:
+def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated warehouse private to the test, on each backend."""
-    with private_warehouse(request.param, tmp_path, pg_server, sqlite_template, pg_template) as url:
+    with private_warehouse(request, tmp_path) as url:
         yield url
 
 

@@ -178,11 +178,9 @@ class Scenario:
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-              sqlite_template: Path, pg_server: Engine | None, pg_template: str | None) -> Iterator[str]:
+def warehouse(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated warehouse private to the module, on each backend (PostgreSQL skipped when absent)."""
-    with private_warehouse(request.param, tmp_path_factory.mktemp("entrepot"), pg_server,
-                           sqlite_template, pg_template) as url:
+    with private_warehouse(request, tmp_path_factory.mktemp("entrepot")) as url:
         yield url
 
 

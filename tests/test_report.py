@@ -24,7 +24,7 @@ from tests.builders_marts import (
     add_reject,
     add_result,
 )
-from tests.conftest import TEST_KEY, drop_pg_database, new_pg_database
+from tests.conftest import TEST_KEY, private_warehouse
 from warehouse.catalogue import Indicator
 from warehouse.db import make_engine, upgrade
 
@@ -102,24 +102,19 @@ class Built:
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          pg_server: Engine | None) -> Iterator[Built]:
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     """One seeded warehouse and workbook per backend, shared by the read-only tests (keeps them fast)."""
     tmp = tmp_path_factory.mktemp("rapport")
-    if request.param == "postgresql" and pg_server is None:
-        pytest.skip("PostgreSQL injoignable (les tests PostgreSQL sont ignorés hors CI)")
-    url = f"sqlite:///{tmp / 'entrepot.sqlite'}" if request.param == "sqlite" else new_pg_database(pg_server)
-    engine = make_engine(url)
-    try:
-        upgrade(engine)
-        seed(engine)
-        settings = Settings(data_dir=tmp / "var", warehouse_url=url, pseudo_key=TEST_KEY)
-        path = build_report(engine, settings, T, N, out_dir=tmp / "rapports", indicators=INDICATORS)
-        yield Built(path, inspect(engine).has_table("qualite_resultats"))
-    finally:
-        engine.dispose()
-        if request.param == "postgresql":
-            drop_pg_database(pg_server, url)
+    with private_warehouse(request, tmp) as url:
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            seed(engine)
+            settings = Settings(data_dir=tmp / "var", warehouse_url=url, pseudo_key=TEST_KEY)
+            path = build_report(engine, settings, T, N, out_dir=tmp / "rapports", indicators=INDICATORS)
+            yield Built(path, inspect(engine).has_table("qualite_resultats"))
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture

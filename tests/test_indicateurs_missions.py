@@ -306,6 +306,19 @@ def test_sas_slots_and_appointments_follow_the_effector_commune_of_the_snapshot(
     assert values(engine, Period.month(2024, 6))["SAS_HEURES"]["valeur"] == 1.0
 
 
+def test_a_rate_with_a_zero_denominator_is_not_evaluable_not_zero(engine: Engine) -> None:
+    one = "10000000001"
+    load(engine, "sas_effecteurs", [effecteur(date(2024, 12, 31), one)])
+    load(engine, "sas_rdv", [rdv(one, datetime(2024, 3, 1, 9), "booked", 12)])
+
+    v = values(engine, Y2024)
+
+    taux = v["SAS_RDV_TAUX_HONORES"]  # no fulfilled nor noshow appointment: 0 / 0
+    assert (taux["valeur"], taux["statut"], taux["motif_statut"]) == (
+        None, "non_evaluable", "Dénominateur nul : taux non calculable")
+    assert (v["SAS_RDV_48H"]["valeur"], v["SAS_RDV_48H"]["statut"]) == (100, "final")
+
+
 def test_ccmu12_and_emergency_breakdowns_by_commune_and_age(engine: Engine) -> None:
     d = date(2024, 3, 1)
     load(engine, "passages_urgences", [

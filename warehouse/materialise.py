@@ -52,6 +52,9 @@ def compute(conn: Connection, indicator: Indicator, territoire: str, period: Per
     num, den, masked = _numbers(conn, indicator, params)
     if num is None and not masked:  # e.g. a dépistage kind with no row this year: no value, never 0
         return None
+    if den == 0:  # e.g. only « booked » appointments: the rate does not exist, it is not 0
+        return Value(None, num, den, "non_evaluable", "Dénominateur nul : taux non calculable",
+                     _lineage(conn, indicator, params), masked, params)
     reasons += _completeness(conn, indicator, period, {} if completeness is None else completeness)
     if period.type_periode == "cumul_annee":
         reasons.insert(0, "Cumul depuis le début de l'année : valeur provisoire par nature")

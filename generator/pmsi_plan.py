@@ -20,10 +20,9 @@ import numpy as np
 from generator import calibration, geo
 from generator.context import Ctx
 from generator.establishments import Etablissement
-from generator.rpu_plan import Category
+from generator.plan import Category, Plan, store, store_outside_residents
 from generator.timeplan import apportion, month_weights
 
-Plan = dict[tuple[str, int], dict[Category, int]]
 PER_DENOMINATOR = {"mut": 0.24, "0nuit": 0.32, "cmd": 0.09, "autre": 1.55}
 DIRECT_SHARE = 0.36  # plausible numerator / denominator outside the report
 UHCD_SHARE = 0.012
@@ -74,23 +73,11 @@ def pmsi_plan(ctx: Ctx, etabs: list[Etablissement], annee: int) -> Plan:
     for territoire in ctx.territoires:
         shares = np.array([e.pmsi_share.get(territoire, 0.0) for e in etabs])
         for cat, total in _denominators(ctx, territoire, annee, share).items():
-            _store(plan, etabs, months, apportion(total, np.outer(shares, mw)),
+            store(plan, etabs, months, apportion(total, np.outer(shares, mw)),
                    ("res", territoire, cat))
-    for etab in etabs:
-        others = calibration.yearly_volume(ctx, etab.pmsi_others, annee, etab.synthetic)
-        residents = sum(sum(plan[(etab.finess, m)].values()) for m in months)
-        na = round((others * share + residents) * 0.006)
-        _store(plan, [etab], months, apportion(round(others * share), mw)[None, :], ("autres",))
-        _store(plan, [etab], months, apportion(na, mw)[None, :], ("na",))
+    store_outside_residents(ctx, plan, etabs, annee, months, mw, share, lambda e: e.pmsi_others, 0.006)
     return plan
 
-
-def _store(plan: Plan, etabs: list[Etablissement], months: list[int], grid: np.ndarray,
-           category: Category) -> None:
-    for i, etab in enumerate(etabs):
-        for j, month in enumerate(months):
-            if grid[i, j]:
-                plan[(etab.finess, month)][category] = int(grid[i, j])
 
 
 def readmission_pairs(ctx: Ctx, etabs: list[Etablissement], annee: int, plan: Plan

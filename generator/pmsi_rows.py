@@ -9,8 +9,8 @@ from generator import addresses, clinical, geo
 from generator.clinical import choice, strings
 from generator.context import Ctx
 from generator.establishments import Etablissement
+from generator.plan import Category
 from generator.pmsi_plan import PairStay, pseudo_key
-from generator.rpu_plan import Category
 from generator.timeplan import day_weights, month_days
 
 COLUMNS = ["finess", "num_rsa", "nir_ano_17", "sexe", "age", "cp_residence",

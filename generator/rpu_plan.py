@@ -12,10 +12,8 @@ import numpy as np
 from generator import calibration
 from generator.context import Ctx
 from generator.establishments import Etablissement
+from generator.plan import Plan, store, store_outside_residents
 from generator.timeplan import apportion, month_weights
-
-Category = tuple[str, ...]
-Plan = dict[tuple[str, int], dict[Category, int]]
 
 HOSPITALISED_PER_HOME = 0.25  # ~20 % of passages end in hospitalisation
 DEATHS_PER_HOME = 0.0012
@@ -52,19 +50,8 @@ def rpu_plan(ctx: Ctx, etabs: list[Etablissement], annee: int) -> Plan:
         shares = np.array([e.rpu_share.get(territoire, 0.0) for e in etabs])
         for outcome, total in _resident_totals(ctx, territoire, annee, share).items():
             grid = apportion(total, np.outer(shares, mw))
-            _store(plan, etabs, months, grid, ("res", territoire, outcome))
-    for etab in etabs:
-        others = calibration.yearly_volume(ctx, etab.rpu_others, annee, etab.synthetic)
-        residents = sum(sum(plan[(etab.finess, m)].values()) for m in months)
-        na = round((others * share + residents) * UNATTRIBUTABLE_SHARE)
-        _store(plan, [etab], months, apportion(round(others * share), mw)[None, :], ("autres",))
-        _store(plan, [etab], months, apportion(na, mw)[None, :], ("na",))
+            store(plan, etabs, months, grid, ("res", territoire, outcome))
+    store_outside_residents(ctx, plan, etabs, annee, months, mw, share, lambda e: e.rpu_others,
+                            UNATTRIBUTABLE_SHARE)
     return plan
 
-
-def _store(plan: Plan, etabs: list[Etablissement], months: list[int], grid: np.ndarray,
-           category: Category) -> None:
-    for i, etab in enumerate(etabs):
-        for j, month in enumerate(months):
-            if grid[i, j]:
-                plan[(etab.finess, month)][category] = int(grid[i, j])

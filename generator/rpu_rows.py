@@ -9,7 +9,7 @@ from generator import addresses, clinical
 from generator.clinical import choice, strings
 from generator.context import Ctx
 from generator.establishments import Etablissement
-from generator.rpu_plan import Category
+from generator.plan import Category
 from generator.timeplan import draw_instants, skip_dst_gap
 
 COLUMNS = ["finess", "cp", "commune", "naissance", "sexe", "entree", "mode_entree",

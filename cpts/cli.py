@@ -14,6 +14,16 @@ from cpts.config import ConfigurationError, get_settings
 app = typer.Typer(help="Observatoire CPTS : exports → entrepôt → indicateurs.", no_args_is_help=True)
 db_app = typer.Typer(help="Gestion de l'entrepôt.")
 app.add_typer(db_app, name="db")
+cle_app = typer.Typer(help="Clé de pseudonymisation.")
+app.add_typer(cle_app, name="cle")
+
+
+@app.callback()
+def _owner_only() -> None:
+    """Every command writes owner-only files (raw copies, warehouse, reports, logs)."""
+    from cpts.private import restrict_umask
+
+    restrict_umask()
 
 
 class Format(StrEnum):
@@ -34,6 +44,46 @@ def db_upgrade() -> None:
     settings = get_settings()
     upgrade(make_engine(settings.database_url))
     typer.echo(f"Entrepôt à jour : {settings.database_url}")
+
+
+@cle_app.command("rotation")
+def cle_rotation(
+    fichier_cle: Annotated[Path | None, typer.Option(
+        "--fichier-cle", help="Fichier contenant la nouvelle clé ; sinon la variable "
+        "d'environnement CPTS_PSEUDO_KEY_NOUVELLE (jamais la clé elle-même sur la ligne de commande)")
+    ] = None,
+) -> None:
+    """Change la clé de pseudonymisation : recalcule chaque pseudonyme depuis l'archive brute."""
+    import os
+
+    from tasks.rotation import RotationRefused, check_new_key, rotate_key
+    from warehouse.db import make_engine, upgrade
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        if fichier_cle is not None and not fichier_cle.is_file():
+            _fail(f"Fichier de clé introuvable : {fichier_cle}. Rien n'a été modifié.")
+        key = check_new_key(fichier_cle.read_text() if fichier_cle is not None
+                            else os.environ.get("CPTS_PSEUDO_KEY_NOUVELLE"))
+        upgrade(engine)
+        files = rotate_key(engine, key)
+    except RotationRefused as exc:
+        _fail(str(exc))
+    finally:
+        engine.dispose()
+    typer.echo(ROTATION_DONE.format(n=len(files)))
+
+
+ROTATION_DONE = """Rotation terminée : {n} fichier(s) relu(s) depuis l'archive brute, pseudonymes recalculés \
+avec la nouvelle clé (un périmètre par transaction).
+À faire maintenant :
+1. remplacez CPTS_PSEUDO_KEY (ou le bloc Secret Prefect « cpts-pseudo-key ») par la nouvelle clé \
+avant le prochain chargement ;
+2. détruisez l'ancienne clé, et la variable CPTS_PSEUDO_KEY_NOUVELLE ou le fichier de la nouvelle clé \
+une fois celle-ci recopiée ;
+3. les pseudonymes ont changé : les extractions faites avant la rotation ne se relient plus à \
+l'entrepôt."""
 
 
 @app.command()

@@ -75,9 +75,11 @@ class Settings(BaseSettings):
             return self
         path = self.data_dir / "cle_pseudonymisation_demo.txt"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
+            from cpts.private import open_private, private_dir
+
+            private_dir(path.parent)
+            with open_private(path, "w") as out:
+                out.write(secrets.token_hex(32))
         return self.model_copy(update={"pseudo_key": SecretStr(path.read_text().strip())})
 
 

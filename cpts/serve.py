@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from cpts.config import PROJECT_ROOT
+from cpts.private import open_private, private_dir
 
 WORK_POOL = "cpts-process"
 WRITE_LIMIT = "ecriture-entrepot"  # same name as flows.nightly.WRITE_LIMIT
@@ -61,8 +62,8 @@ class LocalPrefect:
         return env
 
     def _spawn(self, args: list[str], log_name: str) -> subprocess.Popen:
-        self.home.mkdir(parents=True, exist_ok=True)
-        log = (self.home / log_name).open("ab")
+        private_dir(self.home)  # Prefect's database and logs quote file names and run details
+        log = open_private(self.home / log_name, "ab")
         proc = subprocess.Popen([*PREFECT, *args], env=self.env(), cwd=PROJECT_ROOT,
                                 stdout=log, stderr=subprocess.STDOUT)
         self.processes.append(proc)

@@ -52,9 +52,13 @@ def files_markdown(report: IngestReport, error: str | None = None) -> str:
             lines.append(f"| {delivery.provider} | {delivery.name} | "
                          f"{STATUS_LABELS.get(o.statut, o.statut)} | {o.lignes_chargees} | "
                          f"{o.lignes_rejetees} | {motif} |")
-    if report.unmatched:
+    unread, unknown = report.refused_entries(), [d for d in report.unmatched if not d.refus]
+    if unread:
+        lines += ["", "## Entrées refusées sans être lues (laissées dans la boîte de dépôt)", ""]
+        lines += [f"- {d.provider}/{d.name} : {d.refus}" for d in unread]
+    if unknown:
         lines += ["", "## Noms de fichiers non reconnus (laissés dans la boîte de dépôt)", ""]
-        lines += [f"- {d.provider}/{d.name}" for d in report.unmatched]
+        lines += [f"- {d.provider}/{d.name}" for d in unknown]
         lines += ["", "Renommez-les selon exports.md puis relancez le chargement."]
     if error:
         lines += ["", "## Chargement interrompu", "", error, "",
@@ -69,7 +73,7 @@ def publish_files(report: IngestReport, error: str | None = None) -> None:
     refused = len(report.outcomes) - loaded
     create_markdown_artifact(key=FILES_KEY, markdown=files_markdown(report, error),
                              description=f"{loaded} fichier(s) chargé(s), {refused} non chargé(s), "
-                                         f"{len(report.unmatched)} non reconnu(s)")
+                                         f"{len(report.unmatched)} non reconnu(s) ou non lu(s)")
 
 
 def publish_link(key: str, path: Path | None, text: str, description: str) -> bool:

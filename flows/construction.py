@@ -15,6 +15,7 @@ from pydantic import Field
 from contract.proposal import build_proposal
 from contract.workbook import write_annex
 from cpts.config import Settings, get_settings
+from cpts.private import restrict_umask
 from flows.nightly import WRITE_LIMIT
 from flows.parameters import CHAMP_TERRITOIRE, Territoire
 from tasks.warehouse_tasks import upgrade_warehouse
@@ -61,6 +62,7 @@ def construction_des_indicateurs(
     debut_annee_contractuelle: date | None = CHAMP_DEBUT,
 ) -> str:
     """Construction de l'annexe indicateurs d'un territoire pour l'année N."""
+    restrict_umask()  # files written by this run are owner-only
     settings = get_settings()
     code = Territoire(territoire).value
     contractuelle = PeriodeReference(periode_reference) is PeriodeReference.annee_contractuelle

@@ -6,6 +6,7 @@ from prefect import flow, get_run_logger
 from prefect.concurrency.sync import concurrency
 
 from cpts.config import get_settings
+from cpts.private import restrict_umask
 from flows.artifacts import publish_indicators
 from flows.nightly import WRITE_LIMIT
 from flows.parameters import CHAMP_ANNEE, CHAMP_TERRITOIRE, Territoire
@@ -25,6 +26,7 @@ def calcul_des_indicateurs(
     annee: int = CHAMP_ANNEE,
 ) -> int:
     """Calcul des indicateurs d'un territoire pour une année."""
+    restrict_umask()  # files written by this run are owner-only
     settings = get_settings()
     code = Territoire(territoire).value
     with concurrency(WRITE_LIMIT, occupy=1):

@@ -10,6 +10,7 @@ from prefect.concurrency.sync import concurrency
 
 from contract.tasks import track_contracts
 from cpts.config import get_settings
+from cpts.private import restrict_umask
 from cpts.secrets import with_pseudo_key
 from flows.artifacts import publish_files, publish_indicators, publish_quality_link, publish_report_link
 from flows.parameters import CHAMP_BOITE
@@ -22,6 +23,7 @@ from tasks.warehouse_tasks import (
     fetch_delivery,
     find_deliveries,
     load_file,
+    purge_raw_archive,
     refresh_warehouse_statistics,
     upgrade_warehouse,
     years_with_data,
@@ -54,6 +56,7 @@ def chargement_nocturne(
     boite_de_depot: str | None = CHAMP_BOITE,
 ) -> IngestReport:
     """Chargement nocturne de la boîte de dépôt."""
+    restrict_umask()  # raw copies, warehouse, reports, Data Docs: owner-only
     settings = with_pseudo_key(get_settings())
     settings.require_pseudo_key()
     logger = get_run_logger()
@@ -67,6 +70,7 @@ def chargement_nocturne(
             for delivery in matched:  # sequential: loads of one scope must apply oldest first
                 archived = fetch_delivery(delivery, settings.archive_path)
                 report.outcomes.append((archived, load_file(archived, settings)))
+            purge_raw_archive(settings)  # after the loads: never an unprocessed delivery
             refresh_warehouse_statistics(settings)
             quality = check_quality(settings)
             compute_indicators(settings)

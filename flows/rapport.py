@@ -11,6 +11,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger
 
 from cpts.config import get_settings
+from cpts.private import restrict_umask
 from flows.artifacts import publish_indicators, publish_report_link
 from flows.parameters import CHAMP_ANNEE, CHAMP_TERRITOIRE, Territoire
 from tasks.warehouse_tasks import build_report_file
@@ -28,6 +29,7 @@ def rapport_dialogue_de_gestion(
     annee: int = CHAMP_ANNEE,
 ) -> Path:
     """Rapport dialogue de gestion d'un territoire pour une année."""
+    restrict_umask()  # files written by this run are owner-only
     settings = get_settings()
     code = Territoire(territoire).value
     path = build_report_file(settings, code, annee)

@@ -23,7 +23,9 @@ def describe_outcomes(report: IngestReport) -> list[str]:
         if outcome.message:
             line += f" — {outcome.message}"
         lines.append(line)
-    for delivery in report.unmatched:
+    for delivery in report.refused_entries():
+        lines.append(f"{delivery.provider}/{delivery.name} : {delivery.refus}")
+    for delivery in (d for d in report.unmatched if not d.refus):
         lines.append(f"{delivery.provider}/{delivery.name} : nom de fichier non reconnu, laissé "
                      "en place (voir exports.md pour les noms attendus)")
     return lines

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, insert
 
 from cpts.config import Settings
+from cpts.private import private_dir, private_tree
 from quality.details import describe
 from schemas.quality import Check, checks
 from warehouse.tables.qualite import qualite_resultats
@@ -62,9 +63,10 @@ def run_checks(engine: Engine, settings: Settings, tables: set[str] | None = Non
     selected = [c for c in checks() if tables is None or c.table in tables]
     dialect = engine.dialect.name
     directory = docs_dir(settings)
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     outcomes = run_gx(engine.url.render_as_string(hide_password=False), dialect, selected, directory,
                       run_name=summary.execution_id)
+    private_tree(directory)  # pages written by Great Expectations quote failing values
     with engine.connect() as conn:
         for check in selected:
             gx = outcomes[check.nom]

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from sqlalchemy import Connection, Engine
 
 from cpts.config import Settings
+from cpts.private import private_dir, private_file
 from report import data, methode, missions, qualite, synthese, tiers
 from report.figures import breakdown_figures
 from report.model import MISSIONS, MissionBlock, line, money_for
@@ -44,8 +45,9 @@ def build_report(engine: Engine, settings: Settings, territoire: str, annee: int
     qualite.write(wb, *quality, subtitle)
     methode.write(wb, indicators, annee, threshold)
     path = report_path(out_dir or settings.reports_dir, territoire, annee)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     wb.save(path)
+    private_file(path)
     return path
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import stat
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 import fsspec
 
+from cpts.private import open_private, private_dir
 from schemas.catalog import match
 
 PROVIDERS = ("cpam", "hopital", "sas", "cpts", "annuaire")
@@ -27,6 +31,7 @@ class Delivery:
     extraction: datetime | None = None
     sha256: str | None = None
     local_path: str | None = None  # archived copy the readers work on
+    refus: str | None = None  # French reason when the entry is not a regular file (never read)
 
 
 def discover(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
@@ -39,11 +44,12 @@ def discover(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
         if not fs.isdir(folder):
             continue
         for info in sorted(fs.ls(folder, detail=True), key=lambda i: i["name"]):
-            if info["type"] != "file":
-                continue
             name = PurePosixPath(info["name"]).name
             # Rebuilt from the inbox URL: fsspec's unstrip_protocol drops sftp:// credentials.
             url = f"{inbox.rstrip('/')}/{provider}/{name}"
+            if (reason := not_a_regular_file(info)) is not None:
+                unmatched.append(Delivery(url, provider, name, None, refus=reason))
+                continue
             found = match(provider, name)
             if found is None:
                 unmatched.append(Delivery(url, provider, name, None))
@@ -55,29 +61,45 @@ def discover(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
     return matched, unmatched
 
 
+def not_a_regular_file(info: dict) -> str | None:
+    """Why an inbox entry is refused unread: a link could point at any file of the machine, a FIFO
+    or a device would block or never end; a folder is not an export."""
+    if info.get("islink") or info["type"] == "link":
+        return "lien symbolique : refusé, ni suivi ni lu (déposez le fichier lui-même)"
+    if info["type"] == "directory":
+        return "dossier inattendu dans la boîte de dépôt : ignoré, son contenu n'est pas lu"
+    if info["type"] != "file":
+        return ("fichier spécial (tube, périphérique ou socket) : refusé, jamais ouvert "
+                "(seuls les fichiers ordinaires sont lus)")
+    return None
+
+
+def open_delivery(url: str) -> IO[bytes]:
+    """A local delivery is opened without following a link and checked regular after opening (it
+    may have been swapped since discovery); remote ones through fsspec."""
+    protocol, _, rest = url.rpartition("://")
+    if protocol not in {"", "file", "local"}:
+        return fsspec.open(url, "rb").open()
+    path = rest
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{PurePosixPath(path).name} : n'est plus un fichier ordinaire, non lu")
+    return os.fdopen(fd, "rb")
+
+
 def archive(delivery: Delivery, archive_dir: Path) -> Delivery:
-    """Copy the raw bytes to the content-addressed archive; the readers use that copy."""
+    """Copy the raw bytes to the content-addressed archive (owner-only); the readers use that copy."""
     digest = hashlib.sha256()
     tmp = archive_dir / "tmp" / f"{uuid.uuid4().hex}-{delivery.name}"  # concurrent runs never clash
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    with fsspec.open(delivery.url, "rb") as src, tmp.open("wb") as dst:
+    private_dir(tmp.parent)
+    with open_delivery(delivery.url) as src, open_private(tmp) as dst:
         while chunk := src.read(1 << 20):
             digest.update(chunk)
             dst.write(chunk)
     sha = digest.hexdigest()
     target = archive_dir / sha[:2] / sha / delivery.name
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     shutil.move(tmp, target)
     return Delivery(delivery.url, delivery.provider, delivery.name, delivery.file_type,
                     delivery.extraction, sha, str(target))
-
-
-def purge_archive(archive_dir: Path, retention_days: int, now: datetime | None = None) -> int:
-    """Remove archived raw files older than the retention; returns how many were removed."""
-    limit = (now or datetime.now()).timestamp() - retention_days * 86400
-    removed = 0
-    for path in archive_dir.glob("??/*/*"):
-        if path.is_file() and path.stat().st_mtime < limit:
-            path.unlink()
-            removed += 1
-    return removed

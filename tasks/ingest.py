@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from cpts.config import Settings
-from schemas.base import FileRejected, ReadContext
+from schemas.base import Extract, FileRejected, ReadContext
 from schemas.catalog import FILE_TYPES
 from tasks.inbox import Delivery, archive, discover
 from warehouse.db import refresh_statistics
@@ -36,12 +36,22 @@ class IngestReport:
     def by_status(self, statut: str) -> list[tuple[Delivery, LoadOutcome]]:
         return [(d, o) for d, o in self.outcomes if o.statut == statut]
 
+    def refused_entries(self) -> list[Delivery]:
+        """Links, special files and folders found in the inbox: reported, never read."""
+        return [d for d in self.unmatched if d.refus]
+
 
 def departements() -> tuple[str, ...]:
     from warehouse import reference
 
     codes = reference.territories()["code_insee"].to_list()
     return tuple(sorted({c[:2] for c in codes}))
+
+
+def read_archived(file_type: str, path: Path, name: str, pseudo_key: bytes) -> Extract:
+    """Read an archived raw file (as delivered under `name`) with the given pseudonymisation key."""
+    kind = TYPES[file_type]
+    return kind.read(ReadContext(path, name, kind.matches(name), pseudo_key, departements()))
 
 
 def ingest_delivery(engine: Engine, delivery: Delivery, settings: Settings,
@@ -54,10 +64,9 @@ def ingest_delivery(engine: Engine, delivery: Delivery, settings: Settings,
     file_type = TYPES[delivery.file_type]
     info = DeliveryInfo(delivery.provider, file_type.code, delivery.name, delivery.sha256,
                         datetime.now(), delivery.local_path)
-    ctx = ReadContext(Path(delivery.local_path), delivery.name, file_type.matches(delivery.name),
-                      settings.require_pseudo_key(), departements())
     try:
-        extract = file_type.read(ctx)
+        extract = read_archived(file_type.code, Path(delivery.local_path), delivery.name,
+                                settings.require_pseudo_key())
     except FileRejected as exc:
         return record_refusal(engine, info, "quarantaine", str(exc))
     except Exception:  # a reader bug must not stop the other files

@@ -78,6 +78,21 @@ def load_file(delivery: Delivery, settings: Settings) -> LoadOutcome:
     return ingest_delivery(engine, delivery, settings, known_statuses(engine))
 
 
+@task(name="Purge de l'archive brute", cache_policy=NONE)
+def purge_raw_archive(settings: Settings) -> int:
+    """Raw files past CPTS_ARCHIVE_RETENTION_DAYS (only once loaded or refused), registered."""
+    from prefect import get_run_logger
+
+    from tasks.retention import purge_archive
+
+    engine = make_engine(settings.database_url)
+    purged = purge_archive(engine, settings.archive_path, settings.archive_retention_days)
+    engine.dispose()
+    get_run_logger().info("Archive brute : %d fichier(s) supprimé(s) (conservation %d jours)",
+                          len(purged), settings.archive_retention_days)
+    return len(purged)
+
+
 @task(name="Statistiques de l'entrepôt", cache_policy=NONE)
 def refresh_warehouse_statistics(settings: Settings) -> None:
     engine = make_engine(settings.database_url)

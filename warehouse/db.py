@@ -9,6 +9,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from cpts.private import create_private, private_dir, private_file
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -17,7 +19,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_database_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"timeout": 60})
         event.listen(engine, "connect", _sqlite_pragmas)
         # Writers take the lock at BEGIN, so a check-then-write (already loaded?) cannot race.
@@ -26,6 +28,16 @@ def make_engine(url: str) -> Engine:
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return create_engine(url, pool_pre_ping=True)
+
+
+def private_database_file(path: Path) -> None:
+    """The SQLite file is owner-only before SQLite opens it: SQLite gives its -wal and -shm files
+    the database file's mode. A file from an older version is tightened (it is ours)."""
+    private_dir(path.parent)
+    create_private(path)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            private_file(companion)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

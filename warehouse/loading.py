@@ -124,10 +124,7 @@ def _write(conn: Connection, info: DeliveryInfo, extract: Extract) -> LoadOutcom
     batch = _register(conn, info, statut="en_cours", perimetre=extract.scope.key,
                       date_extraction=extract.extraction, lignes_lues=extract.rows_read)
     replaced = extract.scope.replace(conn)
-    loaded = 0
-    for table_name, frame in extract.tables.items():
-        table = metadata.tables[table_name]
-        loaded += insert_frame(conn, table, frame.with_columns(chargement_id=pl.lit(batch)))
+    loaded = _insert_facts(conn, batch, extract)
     _insert_rejects(conn, batch, extract.rejects)
     if extract.anomalies:
         conn.execute(insert(anomalies), [{"chargement_id": batch, **a.__dict__}
@@ -138,3 +135,27 @@ def _write(conn: Connection, info: DeliveryInfo, extract: Extract) -> LoadOutcom
         statut="charge", charge_le=datetime.now(), lignes_chargees=loaded,
         lignes_rejetees=len(extract.rejects), lignes_remplacees=replaced))
     return LoadOutcome("charge", batch, extract.rows_read, loaded, len(extract.rejects), replaced)
+
+
+def _insert_facts(conn: Connection, batch: int, extract: Extract) -> int:
+    return sum(insert_frame(conn, metadata.tables[name], frame.with_columns(chargement_id=pl.lit(batch)))
+               for name, frame in extract.tables.items())
+
+
+def rewrite_scope(engine: Engine, batch: int, extract: Extract, expected_rows: int | None) -> int:
+    """Replace a loaded file's scope with a fresh read of the same bytes (key rotation), keeping its
+    registry row; rolled back when the rows differ from what the file loaded the first time."""
+    with engine.begin() as conn:
+        lock_writers(conn)
+        extract.scope.replace(conn)
+        loaded = _insert_facts(conn, batch, extract)
+        if expected_rows is not None and loaded != expected_rows:
+            raise RowCountChanged(loaded, expected_rows)
+        if extract.after_load:
+            extract.after_load(conn)
+    return loaded
+
+
+class RowCountChanged(RuntimeError):
+    def __init__(self, loaded: int, expected: int) -> None:
+        super().__init__(f"{loaded} lignes relues au lieu des {expected} chargées à l'origine")

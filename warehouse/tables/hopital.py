@@ -38,7 +38,7 @@ sejours_mco = Table(
     Column("finess", String(9), nullable=False, index=True),
     Column("annee", Integer, nullable=False, comment="Année de la transmission cumulative"),
     Column("num_rsa", String(20), nullable=False),
-    Column("patient_pseudo", String(64), index=True,
+    Column("patient_pseudo", String(64), index=True, info={"pseudonyme": True},  # key rotation
            comment="HMAC-SHA256 du nir_ano_17 (clé de chaînage) ; vide si clé invalide"),
     Column("sexe", String(1)),
     Column("age", Integer),

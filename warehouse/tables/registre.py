@@ -1,6 +1,6 @@
 """Load registry and rejects: what came in, from where, when, and what happened to it."""
 
-from sqlalchemy import Column, DateTime, Integer, String, Table, Text
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text
 
 from warehouse.tables.base import IdType, chargement_fk, metadata
 
@@ -48,4 +48,20 @@ anomalies = Table(
     Column("nombre", Integer, nullable=False),
     Column("exemple", String(120)),
     comment="Anomalies non bloquantes comptées par fichier (métriques de qualité)",
+)
+
+purges_archive = Table(
+    "purges_archive", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("nom_fichier", String(255), nullable=False),
+    Column("sha256", String(64), index=True, comment="Vide pour un fichier temporaire abandonné"),
+    Column("type_fichier", String(40)),
+    Column("perimetre", String(200), comment="Périmètre que le fichier avait chargé, s'il y en a un"),
+    Column("chargement_id", IdType, ForeignKey("chargements.id"),
+           comment="Dernier chargement de ce fichier (chargé ou refusé)"),
+    Column("archive", String(500), nullable=False, comment="Chemin de la copie brute supprimée"),
+    Column("archive_le", DateTime, comment="Date de la copie dans l'archive"),
+    Column("purge_le", DateTime, nullable=False),
+    Column("motif", Text, nullable=False, comment="Pourquoi le fichier a été supprimé (français)"),
+    comment="Registre des purges de l'archive brute (durée de conservation, temporaires abandonnés)",
 )

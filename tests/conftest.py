@@ -146,3 +146,11 @@ def inbox(settings: Settings) -> Path:
     path = Path(settings.inbox_url)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """A permissive umask, as on a default server, restored afterwards (entry points set 0o077)."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)

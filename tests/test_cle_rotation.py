@@ -37,7 +37,8 @@ def two_warehouses(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[t
     """Two private warehouses on the same backend: the rotated one and a reference loaded under B."""
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    with private_warehouse(request, tmp_path / "a") as first, private_warehouse(request, tmp_path / "b") as second:
+    with private_warehouse(request, tmp_path / "a") as first, \
+            private_warehouse(request, tmp_path / "b") as second:
         yield first, second
 
 
@@ -94,18 +95,9 @@ def test_rotation_rederives_every_pseudonym_as_loading_under_the_new_key_would(
     reference.dispose()
 
 
-@pytest.fixture
-def keep_umask() -> Iterator[None]:
-    """The command sets a 0o077 umask for the process: give pytest its own back."""
-    previous = os.umask(0o022)
-    os.umask(previous)
-    yield
-    os.umask(previous)
-
-
 def test_rotation_is_refused_when_a_needed_raw_file_was_purged_and_nothing_changes(
         two_warehouses: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        keep_umask: None) -> None:
+        umask_022: None) -> None:
     url, _ = two_warehouses
     inbox = tmp_path / "depot"
     fill(inbox)

@@ -51,12 +51,13 @@ def _fill(path: Path, inbox: Path) -> Path:
 
 
 def test_proposal_fill_load_and_track(engine: Engine, settings: Settings, inbox: Path,
-                                      tmp_path: Path) -> None:
+                                      tmp_path: Path, umask_022: None) -> None:
     _history(engine)
     proposal = build_proposal(engine, VDG, 2025)
     assert proposal.taille == 3 and proposal.debut == date(2025, 1, 1)
     path = write_annex(proposal, tmp_path / "proposition", settings.secret_threshold)
     assert path.name == "CPTS_annexe_indicateurs_2025_vallee-du-gier.xlsx"
+    assert (path.stat().st_mode & 0o777, path.parent.stat().st_mode & 0o777) == (0o600, 0o700)
     ws = load_workbook(path)["Indicateurs"]
     assert ws.protection.sheet
     row = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[1] == "MT_ALD_SANS")

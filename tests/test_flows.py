@@ -3,8 +3,10 @@ a crash leaves nothing partial, and the artifacts tell the coordinator what happ
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,12 +15,14 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.testing.utilities import prefect_test_harness
 from sqlalchemy import func, select, text
 
+import flows.nightly
 import warehouse.loading
 from cpts.config import Settings, get_settings
 from flows.indicators import calcul_des_indicateurs
 from flows.nightly import chargement_nocturne, nightly_run_name
 from flows.parameters import Territoire
 from flows.rapport import rapport_dialogue_de_gestion
+from tasks.ingest import ingest_inbox
 from tests.builders import month_of_passages, write_rpu_csv
 from tests.conftest import TEST_KEY
 from warehouse.db import make_engine
@@ -172,3 +176,67 @@ def test_the_report_flow_writes_the_workbook_and_links_it(flow_settings: Setting
 
     assert path.exists() and path.suffix == ".xlsx"
     assert path.resolve().as_uri() in latest_artifact("rapport-grand-saint-etienne").data
+
+
+def aged(path: Path, days: int, content: str = "finess;entree\r\n") -> Path:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    when = (datetime.now() - timedelta(days=days)).timestamp()
+    os.utime(path, (when, when))
+    return path
+
+
+def test_the_nightly_purges_expired_raw_files_refuses_special_entries_and_writes_owner_only_files(
+        warehouse_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask_022: None) -> None:
+    for name, value in {"CPTS_DATA_DIR": str(tmp_path / "var"), "CPTS_WAREHOUSE_URL": warehouse_url,
+                        "CPTS_INBOX": str(tmp_path / "depot"), "CPTS_PSEUDO_KEY": TEST_KEY,
+                        "CPTS_ARCHIVE_RETENTION_DAYS": "30"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(flows.nightly, "restrict_umask", lambda: 0o022)  # explicit modes must suffice
+    get_settings.cache_clear()
+    settings = get_settings()
+    archive = settings.archive_path
+    write_rpu_csv(tmp_path / "ancien", CHU, "202301", month_of_passages(CHU, 2023, 1, 5))
+    ingest_inbox(make_engine(warehouse_url), settings, str(tmp_path / "ancien"))
+    loaded_long_ago = aged(next(archive.glob("??/*/RPU_*_202301.csv")), 400)
+    never_processed = aged(archive / "ab" / ("ab" + "0" * 62) / f"RPU_{CHU}_202302.csv", 400)
+    abandoned = aged(archive / "tmp" / f"{'0' * 32}-RPU_{CHU}_202303.csv", 2)
+    inbox = Path(settings.inbox_url)
+    write_rpu_csv(inbox, GIER, "202404", month_of_passages(GIER, 2024, 4, 12))
+    (tmp_path / "ailleurs.csv").write_text("NE-PAS-LIRE")
+    (inbox / "hopital" / f"RPU_{CHU}_202406.csv").symlink_to(tmp_path / "ailleurs.csv")
+    os.mkfifo(inbox / "hopital" / f"RPU_{CHU}_202407.csv")  # opening it would block the run
+    (inbox / "cpam" / "dossier ;étrange").mkdir(parents=True)
+
+    report = chargement_nocturne()
+
+    get_settings.cache_clear()
+    assert [(d.name, o.statut) for d, o in report.outcomes] == [(f"RPU_{GIER}_202404.csv", "charge")]
+    refused = {d.name: d.refus for d in report.refused_entries()}
+    assert refused[f"RPU_{CHU}_202406.csv"].startswith("lien symbolique")
+    assert refused[f"RPU_{CHU}_202407.csv"].startswith("fichier spécial")
+    assert refused["dossier ;étrange"].startswith("dossier inattendu")
+    files = latest_artifact("fichiers-recus").data
+    assert "Entrées refusées sans être lues" in files and "lien symbolique" in files
+    assert not any("NE-PAS-LIRE" in p.read_text() for p in archive.rglob("*.csv"))
+    # Retention: the old processed copy and the abandoned temporary copy are gone and registered.
+    assert not loaded_long_ago.exists() and not loaded_long_ago.parent.exists()
+    assert not abandoned.exists() and never_processed.exists()
+    assert len(list(archive.glob(f"??/*/RPU_{GIER}_202404.csv"))) == 1
+    engine = make_engine(warehouse_url)
+    with engine.connect() as conn:
+        purged = conn.execute(text("SELECT nom_fichier, sha256, type_fichier, perimetre, motif "
+                                   "FROM purges_archive ORDER BY nom_fichier")).all()
+    engine.dispose()
+    assert [(p.nom_fichier, p.sha256, p.type_fichier) for p in purged] == [
+        (f"RPU_{CHU}_202301.csv", loaded_long_ago.parent.name, "rpu_csv"),
+        (f"RPU_{CHU}_202303.csv", None, None)]
+    assert purged[0].perimetre.startswith(CHU) and "30 jours" in purged[0].motif
+    # Owner-only whatever the umask: every folder and file we wrote under var/ (and the SQLite file).
+    report_file = tmp_path / "var" / "rapports" / "rapport_dialogue_gestion_vallee-du-gier_2024.xlsx"
+    assert report_file.exists()
+    written = [tmp_path / "var", *(tmp_path / "var").rglob("*"), *tmp_path.glob("entrepot.sqlite*")]
+    modes = {str(p.relative_to(tmp_path)): oct(p.stat().st_mode & 0o777) for p in written}
+    expected = {k: oct(0o700 if (tmp_path / k).is_dir() else 0o600) for k in modes}
+    assert modes == expected

@@ -17,7 +17,7 @@ from cpts.cli import app
 from cpts.config import Settings, get_settings
 from tasks.ingest import IngestReport, ingest_inbox
 from tasks.retention import purge_archive
-from tasks.rotation import RotationRefused, rotate_key
+from tasks.rotation import RotationRefused, check_new_key
 from tests.builders import month_of_passages, rows, write_rpu_csv
 from tests.builders_hopital import pmsi_row, stays, write_pmsi
 from tests.conftest import private_warehouse
@@ -66,8 +66,17 @@ def indicator_values(engine: Engine) -> list[tuple]:
     return rows(engine, VALUES)
 
 
+def use_warehouse(monkeypatch: pytest.MonkeyPatch, url: str, data_dir: Path, **more: str) -> None:
+    """`cpts` reads its configuration from CPTS_* like in production."""
+    for name, value in {"CPTS_DATA_DIR": str(data_dir), "CPTS_WAREHOUSE_URL": url,
+                        "CPTS_PSEUDO_KEY": KEY_A, **more}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+
+
 def test_rotation_rederives_every_pseudonym_as_loading_under_the_new_key_would(
-        two_warehouses: tuple[str, str], tmp_path: Path) -> None:
+        two_warehouses: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        umask_022: None) -> None:
     rotated_url, reference_url = two_warehouses
     inbox = tmp_path / "depot"
     write_pmsi(inbox, CHU, 2024, 3, stays(CHU, 2024, 3, 2))  # later replaced by M06: not needed
@@ -79,11 +88,15 @@ def test_rotation_rederives_every_pseudonym_as_loading_under_the_new_key_would(
     superseded = next(settings.archive_path.glob("??/*/PMSI_MCO_*_M03.csv"))
     superseded.unlink()  # its rows were replaced: the rotation does not need it
 
-    reread = rotate_key(engine, KEY_B.encode())
+    (tmp_path / "nouvelle_cle").write_text(KEY_B + "\n")
+    use_warehouse(monkeypatch, rotated_url, tmp_path / "var")
 
+    result = CliRunner().invoke(app, ["cle", "rotation", "--fichier-cle", str(tmp_path / "nouvelle_cle")])
+
+    get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert "2 fichier(s) relu(s)" in result.output and "détruisez l'ancienne clé" in result.output
     reference, _, _ = load(reference_url, tmp_path / "var-b", inbox, KEY_B)
-    assert sorted(f.nom_fichier for f in reread) == [f"PMSI_MCO_{CHU}_2023_M12.csv",
-                                                     f"PMSI_MCO_{CHU}_2024_M06.csv"]
     assert rows(engine, PSEUDOS) == rows(reference, PSEUDOS)
     assert rows(engine, PSEUDOS) != under_a and len(under_a) == 12 + 19
     assert indicator_values(engine) == values_a
@@ -107,10 +120,7 @@ def test_rotation_is_refused_when_a_needed_raw_file_was_purged_and_nothing_chang
     os.utime(m06, (old, old))
     purge_archive(engine, settings.archive_path, retention_days=30)
     before = rows(engine, PSEUDOS), rows(engine, "SELECT * FROM chargements ORDER BY id")
-    for name, value in {"CPTS_DATA_DIR": str(tmp_path / "var"), "CPTS_WAREHOUSE_URL": url,
-                        "CPTS_PSEUDO_KEY": KEY_A, "CPTS_PSEUDO_KEY_NOUVELLE": KEY_B}.items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
+    use_warehouse(monkeypatch, url, tmp_path / "var", CPTS_PSEUDO_KEY_NOUVELLE=KEY_B)
 
     result = CliRunner().invoke(app, ["cle", "rotation"])
 
@@ -120,8 +130,9 @@ def test_rotation_is_refused_when_a_needed_raw_file_was_purged_and_nothing_chang
     assert f"PMSI_MCO_{CHU}_2024_M06.csv" in result.output and "purgée le" in result.output
     assert "Rien n'a été modifié" in result.output and KEY_B not in result.output
     assert (rows(engine, PSEUDOS), rows(engine, "SELECT * FROM chargements ORDER BY id")) == before
-    with pytest.raises(RotationRefused, match="trop courte"):
-        from tasks.rotation import check_new_key
-
-        check_new_key("courte")
     engine.dispose()
+
+
+def test_a_short_new_key_is_refused() -> None:
+    with pytest.raises(RotationRefused, match="trop courte"):
+        check_new_key("courte")

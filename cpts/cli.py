@@ -189,13 +189,45 @@ def rapport(
 
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option(help="Port de l'interface Prefect (http://127.0.0.1:PORT)")] = 4200,
+    port: Annotated[int, typer.Option(help="Port de l'interface Prefect (http://HOTE:PORT)")] = 4200,
     dossier: Annotated[Path | None, typer.Option(help="PREFECT_HOME ; défaut var/prefect")] = None,
+    hote: Annotated[str, typer.Option(help="Adresse d'écoute de Prefect et du portail ; au-delà de "
+                                      "127.0.0.1, CPTS_PREFECT_AUTH est obligatoire")] = "127.0.0.1",
 ) -> None:
-    """Démarre Prefect en local : serveur, pool « cpts-process », déploiements et un worker."""
+    """Démarre Prefect (serveur, pool « cpts-process », déploiements, un worker) et le portail."""
     from cpts.serve import serve as run_local_prefect
 
-    run_local_prefect(dossier or get_settings().data_dir / "prefect", port)
+    settings = get_settings()
+    try:
+        run_local_prefect(dossier or settings.data_dir / "prefect", port, host=hote, settings=settings)
+    except ConfigurationError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def portail(
+    hote: Annotated[str | None, typer.Option(help="Adresse d'écoute ; défaut CPTS_PORTAIL_HOTE")] = None,
+    port: Annotated[int | None, typer.Option(help="Port ; défaut CPTS_PORTAIL_PORT (8000)")] = None,
+) -> None:
+    """Démarre seulement le portail « Observatoire » (Prefect doit tourner pour lancer un chargement)."""
+    from portal.server import run
+
+    settings = get_settings()
+    try:
+        run(settings, hote or settings.portail_hote, port or settings.portail_port)
+    except ConfigurationError as exc:
+        _fail(str(exc))
+
+
+@app.command("mot-de-passe")
+def mot_de_passe() -> None:
+    """Demande un mot de passe et affiche son empreinte, à mettre dans CPTS_PORTAIL_COMPTES."""
+    from portal.auth import hash_password
+
+    password = typer.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    if len(password) < 12:
+        _fail("Mot de passe trop court : 12 caractères au moins.")
+    typer.echo(hash_password(password))
 
 
 def main() -> None:  # pragma: no cover

@@ -42,6 +42,31 @@ class Settings(BaseSettings):
     secret_threshold: int = Field(10, description="Seuil du secret statistique")
     reject_threshold: float = Field(0.02, description="Part de lignes rejetées tolérée (fournisseurs)")
     stale_snapshot_days: int = Field(92, description="Ancienneté au-delà de laquelle un stock est provisoire")
+    # Portal « Observatoire » (portal/) and its neighbours.
+    portail_comptes: dict[str, str] = Field(
+        default_factory=dict, description="Comptes du portail : identifiant → empreinte du mot de passe "
+        "(`cpts mot-de-passe`), en JSON, ex. CPTS_PORTAIL_COMPTES='{\"coordinatrice\": \"scrypt$…\"}'")
+    portail_cle_session: SecretStr | None = Field(
+        None, description="Clé de signature des cookies de session ; défaut : générée dans var/")
+    portail_hote: str = Field("127.0.0.1", description="Adresse d'écoute du portail")
+    portail_port: int = Field(8000, description="Port du portail")
+    portail_url: str | None = Field(None, description="Adresse publique du portail (liens des artefacts)")
+    portail_taille_max_mo: int = Field(200, description="Taille maximale d'un fichier déposé (Mo)")
+    prefect_ui_url: str | None = Field(None, description="Adresse de l'interface Prefect (liens vers les "
+                                       "exécutions) ; défaut : PREFECT_API_URL sans /api")
+    prefect_auth: SecretStr | None = Field(
+        None, description="« utilisateur:mot de passe » protégeant l'interface et l'API Prefect "
+        "(PREFECT_SERVER_API_AUTH_STRING) ; obligatoire quand `cpts serve` écoute au-delà de 127.0.0.1")
+    notification_apprise: SecretStr | None = Field(
+        None, description="URL apprise des notifications de refus (ex. mailtos://…, tgram://…)")
+    smtp_hote: str | None = Field(None, description="Serveur SMTP des notifications de refus")
+    smtp_port: int = Field(25, description="Port SMTP")
+    smtp_expediteur: str = Field("observatoire-cpts@localhost", description="Adresse d'expédition")
+    smtp_destinataires: list[str] = Field(default_factory=list,
+                                          description="Destinataires des notifications (JSON)")
+    smtp_utilisateur: str | None = Field(None, description="Identifiant SMTP (facultatif)")
+    smtp_mot_de_passe: SecretStr | None = Field(None, description="Mot de passe SMTP (facultatif)")
+    smtp_starttls: bool = Field(False, description="STARTTLS vers le serveur SMTP")
 
     @property
     def database_url(self) -> str:
@@ -58,6 +83,26 @@ class Settings(BaseSettings):
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "rapports"
+
+    @property
+    def annexes_dir(self) -> Path:
+        return self.data_dir / "annexes"
+
+    def session_key(self) -> bytes:
+        """The portal's cookie-signing key: configured, or random and kept owner-only in var/."""
+        if self.portail_cle_session is not None:
+            return self.portail_cle_session.get_secret_value().encode()
+        path = self.data_dir / "cle_session_portail.txt"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:  # O_EXCL: two processes starting together keep the first key
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as f:
+                    f.write(secrets.token_hex(32))
+        return path.read_text().strip().encode()
 
     def require_pseudo_key(self) -> bytes:
         """The pseudonymisation key, or a clear French error when it is missing."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from cpts.config import PROJECT_ROOT
+from cpts.config import PROJECT_ROOT, ConfigurationError, Settings
 from cpts.private import open_private, private_dir
 
 WORK_POOL = "cpts-process"
@@ -37,6 +37,7 @@ class LocalPrefect:
     port: int
     host: str = "127.0.0.1"
     extra_env: dict[str, str] = field(default_factory=dict)
+    auth: str | None = None  # "user:password" of Prefect's basic auth (server and clients)
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
@@ -59,12 +60,21 @@ class LocalPrefect:
             "PREFECT_CLI_PROMPT": "false",
             "CPTS_PROJECT_DIR": str(PROJECT_ROOT),  # templated into prefect.yaml's pull step
         })
+        if self.auth:  # the server demands it, the worker, the CLI and the portal send it
+            env["PREFECT_SERVER_API_AUTH_STRING"] = env["PREFECT_API_AUTH_STRING"] = self.auth
         return env
 
-    def _spawn(self, args: list[str], log_name: str) -> subprocess.Popen:
+    def _auth_header(self) -> dict[str, str]:
+        if not self.auth:
+            return {}
+        import base64
+
+        return {"Authorization": "Basic " + base64.b64encode(self.auth.encode()).decode()}
+
+    def _spawn(self, args: list[str], log_name: str, command: list[str] = PREFECT) -> subprocess.Popen:
         private_dir(self.home)  # Prefect's database and logs quote file names and run details
         log = open_private(self.home / log_name, "ab")
-        proc = subprocess.Popen([*PREFECT, *args], env=self.env(), cwd=PROJECT_ROOT,
+        proc = subprocess.Popen([*command, *args], env=self.env(), cwd=PROJECT_ROOT,
                                 stdout=log, stderr=subprocess.STDOUT)
         self.processes.append(proc)
         return proc
@@ -77,7 +87,8 @@ class LocalPrefect:
             if proc.poll() is not None:
                 raise RuntimeError(f"Le serveur Prefect s'est arrêté ; voir {self.home / 'serveur.log'}")
             try:
-                if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
+                if httpx.get(f"{self.api_url}/health", timeout=2,
+                             headers=self._auth_header()).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -107,6 +118,23 @@ class LocalPrefect:
     def start_worker(self) -> None:
         self._spawn(["worker", "start", "--pool", WORK_POOL, "--type", "process"], "worker.log")
 
+    def start_portal(self, host: str, port: int, timeout: float = 30) -> str:
+        """The portal in its own process, talking to this Prefect; returns its URL."""
+        proc = self._spawn(["--hote", host, "--port", str(port)], "portail.log",
+                           command=[sys.executable, "-m", "portal"])
+        url = f"http://{host}:{port}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"Le portail s'est arrêté ; voir {self.home / 'portail.log'}")
+            try:
+                if httpx.get(f"{url}/sante", timeout=2).status_code == 200:
+                    return url
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise TimeoutError(f"Le portail ne répond pas sur {url} ; voir {self.home / 'portail.log'}")
+
     def stop(self) -> None:
         for proc in reversed(self.processes):  # worker first, then the server
             if proc.poll() is None:
@@ -118,9 +146,16 @@ class LocalPrefect:
         self.processes.clear()
 
 
-def serve(home: Path, port: int = 4200) -> None:
+def serve(home: Path, port: int = 4200, host: str = "127.0.0.1", settings: Settings | None = None) -> None:
     """Start everything and wait for Ctrl+C (French messages: the coordinator may run it)."""
-    local = LocalPrefect(home=home, port=port)
+    from portal.server import check_exposure
+
+    settings = settings or Settings()
+    auth = settings.prefect_auth.get_secret_value() if settings.prefect_auth else None
+    check_exposure(settings, host)  # no account, or Prefect left open beyond localhost: refuse
+    if auth is not None and ":" not in auth:
+        raise ConfigurationError("CPTS_PREFECT_AUTH doit être de la forme « utilisateur:motdepasse ».")
+    local = LocalPrefect(home=home, port=port, host=host, auth=auth)
     try:
         print(f"Démarrage du serveur Prefect ({local.ui_url}) …", flush=True)
         local.start_server()
@@ -128,7 +163,9 @@ def serve(home: Path, port: int = 4200) -> None:
         print("Création des déploiements depuis prefect.yaml …", flush=True)
         local.deploy_all()
         local.start_worker()
-        print(f"Prêt : ouvrez {local.ui_url} dans le navigateur. Ctrl+C pour arrêter.", flush=True)
+        portal = local.start_portal(host, settings.portail_port)
+        print(f"Prêt : portail Observatoire sur {portal}, interface Prefect sur {local.ui_url}"
+              f"{' (identifiants CPTS_PREFECT_AUTH)' if auth else ''}. Ctrl+C pour arrêter.", flush=True)
         while all(p.poll() is None for p in local.processes):
             time.sleep(1)
         print(f"Un processus Prefect s'est arrêté ; voir les journaux dans {home}.", flush=True)

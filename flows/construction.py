@@ -43,7 +43,7 @@ def propose_annex(settings: Settings, territoire: str, annee: int, contractuelle
                   debut: date | None) -> Path:
     proposal = build_proposal(make_engine(settings.database_url), territoire, annee,
                               contractuelle=contractuelle, debut=debut)
-    return write_annex(proposal, settings.data_dir / "annexes", settings.secret_threshold)
+    return write_annex(proposal, settings.annexes_dir, settings.secret_threshold)
 
 
 @flow(

@@ -30,8 +30,7 @@ def build_report(engine: Engine, settings: Settings, territoire: str, annee: int
     subtitle = (f"Territoire : {territoire} — année {annee} (comparée à {annee - 1}) — produit le "
                 f"{datetime.now():%d/%m/%Y à %H:%M} — secret statistique appliqué")
     with engine.connect() as conn:
-        annex_rows, envelopes = data.annex(conn, territoire, annee)
-        blocks = _blocks(conn, territoire, annee, indicators, threshold, annex_rows, envelopes)
+        blocks, annex_rows, envelopes = indicator_blocks(conn, territoire, annee, threshold, indicators)
         monthly = data.monthly_results(conn, territoire, annee)
         members = data.breakdown(conn, territoire, BREAKDOWN_CODE, str(annee), BREAKDOWN_AXE)
         quality = (data.loads(conn), data.reject_reasons(conn), data.reject_details(conn),
@@ -49,6 +48,17 @@ def build_report(engine: Engine, settings: Settings, territoire: str, annee: int
     wb.save(path)
     private_file(path)
     return path
+
+
+def indicator_blocks(conn: Connection, territoire: str, annee: int, threshold: int,
+                     indicators: list[Indicator] | None = None
+                     ) -> tuple[list[MissionBlock], list[dict], list[dict]]:
+    """The report's lines per mission (secrecy applied) with the annex rows and envelopes; the
+    portal shows exactly these."""
+    indicators = indicators if indicators is not None else version(annee)
+    annex_rows, envelopes = data.annex(conn, territoire, annee)
+    blocks = _blocks(conn, territoire, annee, indicators, threshold, annex_rows, envelopes)
+    return blocks, annex_rows, envelopes
 
 
 def _blocks(conn: Connection, territoire: str, annee: int, indicators: list[Indicator], threshold: int,

@@ -1,0 +1,1 @@
+"""« Observatoire »: the coordinator's web portal (login, uploads, results, reports, quality)."""

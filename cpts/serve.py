@@ -118,7 +118,7 @@ class LocalPrefect:
     def start_worker(self) -> None:
         self._spawn(["worker", "start", "--pool", WORK_POOL, "--type", "process"], "worker.log")
 
-    def start_portal(self, host: str, port: int, timeout: float = 30) -> str:
+    def start_portal(self, host: str, port: int, timeout: float = 120) -> str:
         """The portal in its own process, talking to this Prefect; returns its URL."""
         proc = self._spawn(["--hote", host, "--port", str(port)], "portail.log",
                            command=[sys.executable, "-m", "portal"])

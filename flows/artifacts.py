@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
 from cpts.config import Settings
 from cpts.publication import indicator_rows
-from flows.summary import STATUS_LABELS
+from flows.summary import STATUS_LABELS, refusal_counts
+from portal.registry import last_refusals, rejects_of, where
 from tasks.ingest import IngestReport
+from warehouse.db import make_engine
 
 FILES_KEY = "fichiers-recus"
 
@@ -39,40 +42,102 @@ def publish_indicators(settings: Settings, territoire: str, annees: list[int]) -
     return len(table)
 
 
-def files_markdown(report: IngestReport, error: str | None = None) -> str:
-    """Files loaded or refused, with the reason a person can act on."""
+REJECTS_SHOWN = 20  # per file in the artifact; the portal shows more
+
+
+@dataclass
+class FileDetails:
+    """What the artifact needs from the registry besides the run's outcomes."""
+
+    rejects: dict[int, list[dict]] = field(default_factory=dict)  # load id → first rejected rows
+    earlier: dict[str, str] = field(default_factory=dict)  # sha256 → reason of an earlier refusal
+    portal_url: str | None = None
+
+
+def read_details(settings: Settings, report: IngestReport) -> FileDetails:
+    loaded = [o.chargement_id for _, o in report.outcomes if o.lignes_rejetees and o.chargement_id]
+    again = [d.sha256 for d, o in report.outcomes if o.statut == "deja_refuse" and d.sha256]
+    engine = make_engine(settings.database_url)
+    try:
+        with engine.connect() as conn:
+            return FileDetails(rejects_of(conn, loaded, REJECTS_SHOWN), last_refusals(conn, again),
+                               settings.portail_url)
+    finally:
+        engine.dispose()
+
+
+def _one_line(text: str | None) -> str:
+    return (text or "").replace("\n", " ").strip()
+
+
+def files_markdown(report: IngestReport, error: str | None = None,
+                   details: FileDetails | None = None) -> str:
+    """What needs action first (refused files, rejected rows, with reasons), then new loads, then
+    only a count of the files already seen. Lists, not wide tables: readable at 1280 px."""
+    details = details or FileDetails()
+    refused = [(d, o) for d, o in report.outcomes if o.statut in ("quarantaine", "obsolete")]
+    with_rejects = [(d, o) for d, o in report.by_status("charge") if o.lignes_rejetees]
+    clean = [(d, o) for d, o in report.by_status("charge") if not o.lignes_rejetees]
+    seen = report.by_status("deja_charge")
+    refused_again = report.by_status("deja_refuse")
     lines = ["# Fichiers reçus", ""]
+    counts = [f"**{len(refused)} fichier(s) refusé(s)**", f"**{len(with_rejects)} avec lignes rejetées**",
+              f"{len(clean) + len(with_rejects)} chargé(s)", f"{len(seen)} déjà chargé(s), ignoré(s)"]
+    lines.append(" · ".join(counts))
+    if details.portal_url:
+        lines += ["", f"[Tous les fichiers et leurs motifs dans le portail]({details.portal_url.rstrip('/')}"
+                      "/fichiers)"]
     if not report.outcomes and not report.unmatched:
-        lines.append("Aucun fichier dans la boîte de dépôt.")
-    if report.outcomes:
-        lines += ["| Fournisseur | Fichier | Résultat | Lignes chargées | Lignes rejetées | Motif |",
-                  "|---|---|---|---:|---:|---|"]
-        for delivery, o in report.outcomes:
-            motif = (o.message or "").replace("|", "/").replace("\n", " ")
-            lines.append(f"| {delivery.provider} | {delivery.name} | "
-                         f"{STATUS_LABELS.get(o.statut, o.statut)} | {o.lignes_chargees} | "
-                         f"{o.lignes_rejetees} | {motif} |")
+        lines += ["", "Aucun fichier dans la boîte de dépôt."]
+    if refused or with_rejects:
+        lines += ["", "## À corriger", ""]
+    for d, o in refused:
+        lines += [f"### {d.name} — {STATUS_LABELS.get(o.statut, o.statut)}", "",
+                  f"Motif : {_one_line(o.message)}", "",
+                  "À faire : corrigez le fichier puis déposez-le à nouveau ; rien n'en a été chargé.", ""]
+    for d, o in with_rejects:
+        lines += [f"### {d.name} — chargé, {o.lignes_rejetees} ligne(s) rejetée(s)", ""]
+        shown = details.rejects.get(o.chargement_id, [])
+        lines += [f"- {where(r)} : {_one_line(r['motif'])}" for r in shown]
+        if o.lignes_rejetees > len(shown):
+            lines.append(f"- … {o.lignes_rejetees - len(shown)} autre(s) : voir le portail ou le rapport.")
+        lines += ["", "À faire : corrigez ces lignes et redéposez le fichier ; les autres lignes sont "
+                      "chargées.", ""]
     unread, unknown = report.refused_entries(), [d for d in report.unmatched if not d.refus]
     if unread:
-        lines += ["", "## Entrées refusées sans être lues (laissées dans la boîte de dépôt)", ""]
+        lines += ["## Entrées refusées sans être lues (laissées dans la boîte de dépôt)", ""]
         lines += [f"- {d.provider}/{d.name} : {d.refus}" for d in unread]
+        lines.append("")
     if unknown:
-        lines += ["", "## Noms de fichiers non reconnus (laissés dans la boîte de dépôt)", ""]
+        lines += ["## Noms de fichiers non reconnus (laissés dans la boîte de dépôt)", ""]
         lines += [f"- {d.provider}/{d.name}" for d in unknown]
-        lines += ["", "Renommez-les selon exports.md puis relancez le chargement."]
+        lines += ["", "Renommez-les selon exports.md puis relancez le chargement.", ""]
+    if clean or with_rejects:
+        lines += ["## Nouveaux chargements", ""]
+        lines += [f"- {d.provider}/{d.name} : {o.lignes_chargees} ligne(s) chargée(s)"
+                  + (f", {o.lignes_remplacees} remplacée(s)" if o.lignes_remplacees else "")
+                  for d, o in [*with_rejects, *clean]]
+        lines.append("")
+    if refused_again:
+        lines += ["## Déjà refusés (toujours dans la boîte de dépôt)", ""]
+        lines += [f"- {d.name} : "
+                  f"{_one_line(details.earlier.get(d.sha256 or '', 'refusé lors d’un passage précédent'))}"
+                  for d, _ in refused_again]
+        lines.append("")
     if error:
-        lines += ["", "## Chargement interrompu", "", error, "",
+        lines += ["## Chargement interrompu", "", error, "",
                   "Les fichiers non listés ci-dessus n'ont pas été traités ; le fichier en cours "
                   "n'a rien laissé de partiel. Relancez « Chargement nocturne » une fois le problème "
                   "corrigé."]
-    return "\n".join(lines)
+    return "\n".join(lines).rstrip() + "\n"
 
 
-def publish_files(report: IngestReport, error: str | None = None) -> None:
-    loaded = len(report.by_status("charge"))
-    refused = len(report.outcomes) - loaded
-    create_markdown_artifact(key=FILES_KEY, markdown=files_markdown(report, error),
-                             description=f"{loaded} fichier(s) chargé(s), {refused} non chargé(s), "
+def publish_files(report: IngestReport, error: str | None = None,
+                  details: FileDetails | None = None) -> None:
+    refused, rows = refusal_counts(report)
+    create_markdown_artifact(key=FILES_KEY, markdown=files_markdown(report, error, details),
+                             description=f"{refused} fichier(s) refusé(s), {rows} ligne(s) rejetée(s), "
+                                         f"{len(report.by_status('charge'))} chargé(s), "
                                          f"{len(report.unmatched)} non reconnu(s) ou non lu(s)")
 
 

@@ -17,7 +17,7 @@ from contract.workbook import write_annex
 from cpts.config import Settings, get_settings
 from cpts.private import restrict_umask
 from flows.nightly import WRITE_LIMIT
-from flows.parameters import CHAMP_TERRITOIRE, Territoire
+from flows.parameters import CHAMP_TERRITOIRE, Territoire, run_name, territory_code
 from tasks.warehouse_tasks import upgrade_warehouse
 from warehouse.db import make_engine
 
@@ -29,13 +29,17 @@ class PeriodeReference(StrEnum):
     annee_contractuelle = "Année contractuelle se terminant en N-1"
 
 
-CHAMP_ANNEE_CONTRAT = Field(..., description="Année N du contrat à préparer (l'année contractuelle N se "
-                            "termine en N), par exemple 2025 en décembre 2024.")
-CHAMP_REFERENCE = Field(PeriodeReference.annee_civile, description="Période de référence des valeurs "
-                        "initiales : l'année civile N-1 (par défaut) ou l'année contractuelle se terminant "
-                        "en N-1 (il faut alors connaître la date de début du contrat).")
-CHAMP_DEBUT = Field(None, description="Date anniversaire du contrat (JJ/MM/AAAA), par exemple 07/12/2023. "
-                    "Laisser vide pour reprendre celle de la dernière annexe chargée (sinon 1er janvier).")
+CHAMP_ANNEE_CONTRAT = Field(
+    ..., title="Année du contrat", description="Année N du contrat à préparer (l'année contractuelle N "
+    "se termine en N), par exemple 2025 en décembre 2024.")
+CHAMP_REFERENCE = Field(
+    PeriodeReference.annee_civile, title="Période de référence", description="Période de référence des "
+    "valeurs initiales : l'année civile N-1 (par défaut) ou l'année contractuelle se terminant en N-1 "
+    "(il faut alors connaître la date de début du contrat).")
+CHAMP_DEBUT = Field(
+    None, title="Début de l'année contractuelle", description="Date anniversaire du contrat (JJ/MM/AAAA), "
+    "par exemple 07/12/2023. Laisser vide pour reprendre celle de la dernière annexe chargée (sinon "
+    "1er janvier).")
 
 
 @task(name="Proposition d'annexe", task_run_name="annexe-{territoire}-{annee}", cache_policy=NONE)
@@ -48,12 +52,13 @@ def propose_annex(settings: Settings, territoire: str, annee: int, contractuelle
 
 @flow(
     name="Construction des indicateurs de l'année",
-    flow_run_name="annexe-{territoire}-{annee}",
+    flow_run_name=run_name("annexe"),
     description="Prépare en décembre l'annexe indicateurs du contrat de l'année N : valeurs initiales "
     "(période de référence), valeurs des deux périodes précédentes, médiane des autres territoires, "
     "sens et enveloppes de la taille de la CPTS ; paliers laissés vides pour la négociation. Le classeur "
-    "CPTS_annexe_indicateurs_<N>_<territoire>.xlsx (secret statistique appliqué) est indiqué dans "
-    "l'artefact « annexe-<territoire> » ; une fois complété, le déposer dans la boîte de dépôt (cpts/).",
+    "CPTS_annexe_indicateurs_N_territoire.xlsx (secret statistique appliqué) est téléchargeable dans "
+    "le portail (Rapports et annexes) et indiqué dans l'artefact « annexe-… » (un par territoire) ; "
+    "une fois complété, le déposer dans la boîte de dépôt (page Dépôt du portail).",
 )
 def construction_des_indicateurs(
     territoire: Territoire = CHAMP_TERRITOIRE,
@@ -64,7 +69,7 @@ def construction_des_indicateurs(
     """Construction de l'annexe indicateurs d'un territoire pour l'année N."""
     restrict_umask()  # files written by this run are owner-only
     settings = get_settings()
-    code = Territoire(territoire).value
+    code = territory_code(territoire)
     contractuelle = PeriodeReference(periode_reference) is PeriodeReference.annee_contractuelle
     with concurrency(WRITE_LIMIT, occupy=1):  # materialising the baselines writes the marts
         upgrade_warehouse(settings)

@@ -9,17 +9,17 @@ from cpts.config import get_settings
 from cpts.private import restrict_umask
 from flows.artifacts import publish_indicators
 from flows.nightly import WRITE_LIMIT
-from flows.parameters import CHAMP_ANNEE, CHAMP_TERRITOIRE, Territoire
+from flows.parameters import CHAMP_ANNEE, CHAMP_TERRITOIRE, Territoire, run_name, territory_code
 from quality.tasks import apply_quality_statuses
 from tasks.warehouse_tasks import compute_indicators, latest_quality_execution, upgrade_warehouse
 
 
 @flow(
     name="Calcul des indicateurs",
-    flow_run_name="indicateurs-{territoire}-{annee}",
+    flow_run_name=run_name("indicateurs"),
     description="Recalcule les indicateurs d'un territoire pour une année civile à partir des données "
-    "déjà chargées, puis les publie dans l'artefact « indicateurs-<territoire> » (secret statistique "
-    "appliqué). Ne lit pas la boîte de dépôt.",
+    "déjà chargées, puis les publie dans l'artefact « indicateurs-… » (un par territoire ; secret "
+    "statistique appliqué). Ne lit pas la boîte de dépôt.",
 )
 def calcul_des_indicateurs(
     territoire: Territoire = CHAMP_TERRITOIRE,
@@ -28,7 +28,7 @@ def calcul_des_indicateurs(
     """Calcul des indicateurs d'un territoire pour une année."""
     restrict_umask()  # files written by this run are owner-only
     settings = get_settings()
-    code = Territoire(territoire).value
+    code = territory_code(territoire)
     with concurrency(WRITE_LIMIT, occupy=1):
         upgrade_warehouse(settings)
         written = compute_indicators(settings, [code], [annee])

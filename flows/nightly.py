@@ -7,14 +7,22 @@ from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger
 from prefect.concurrency.sync import concurrency
+from prefect.states import Completed, State
 
 from contract.tasks import track_contracts
 from cpts.config import get_settings
+from cpts.notify import notify
 from cpts.private import restrict_umask
 from cpts.secrets import with_pseudo_key
-from flows.artifacts import publish_files, publish_indicators, publish_quality_link, publish_report_link
+from flows.artifacts import (
+    publish_files,
+    publish_indicators,
+    publish_quality_link,
+    publish_report_link,
+    read_details,
+)
 from flows.parameters import CHAMP_BOITE
-from flows.summary import describe_outcomes
+from flows.summary import describe_outcomes, refusal_message
 from quality.tasks import apply_quality_statuses, check_quality
 from tasks.ingest import IngestReport
 from tasks.warehouse_tasks import (
@@ -47,14 +55,15 @@ def nightly_run_name() -> str:
     description="Récupère les exports reçus (CPAM, hôpitaux, SAS, CPTS, Annuaire) dans la boîte de "
     "dépôt, les archive, les valide et les charge dans l'entrepôt (un fichier à la fois, tout ou "
     "rien), contrôle la qualité de l'entrepôt, recalcule les indicateurs de tous les territoires et "
-    "rafraîchit le rapport Excel de la dernière année. Les artefacts « fichiers-recus », "
-    "« indicateurs-<territoire> », « rapport-<territoire> » et « qualite-docs » disent ce qui a été "
-    "chargé, refusé et pourquoi.",
+    "rafraîchit le rapport Excel de la dernière année. L'artefact « fichiers-recus » et la page "
+    "« Fichiers reçus » du portail disent ce qui a été chargé, refusé et pourquoi ; « indicateurs-… » "
+    "et « rapport-… » (un par territoire) et « qualite-docs » donnent les résultats. Une exécution "
+    "qui refuse des fichiers ou des lignes se termine « Terminé avec refus ».",
     log_prints=False,
 )
 def chargement_nocturne(
     boite_de_depot: str | None = CHAMP_BOITE,
-) -> IngestReport:
+) -> IngestReport | State:
     """Chargement nocturne de la boîte de dépôt."""
     restrict_umask()  # raw copies, warehouse, reports, Data Docs: owner-only
     settings = with_pseudo_key(get_settings())
@@ -83,11 +92,30 @@ def chargement_nocturne(
     finally:
         for line in describe_outcomes(report):
             logger.info(line)
-        publish_files(report, error)
+        publish_files(report, error, _details(settings, report))
     publish_quality_link(quality.docs_index)
     annees = years_with_data(settings)
     for territoire in reference.territory_codes():
         publish_indicators(settings, territoire, annees)
         if annees:  # the report of the latest year with data, refreshed every night
             publish_report_link(territoire, annees[-1], build_report_file(settings, territoire, annees[-1]))
-    return report
+    return _final_state(settings, report)
+
+
+def _details(settings, report: IngestReport):
+    try:
+        return read_details(settings, report)
+    except Exception:  # the artifact must be published even when the warehouse is what failed
+        get_run_logger().exception("Motifs des rejets illisibles dans l'entrepôt")
+        return None
+
+
+def _final_state(settings, report: IngestReport) -> IngestReport | State:
+    """A run that refused files or rows ends « Terminé avec refus » and tells the coordinator."""
+    message = refusal_message(report)
+    if message is None:
+        return report
+    sent = notify(settings, f"Observatoire CPTS — {message.split(' : ')[0]}",
+                  "\n".join([message, "", *describe_outcomes(report)]))
+    get_run_logger().warning("%s (notification : %s)", message, ", ".join(sent) or "aucune configurée")
+    return Completed(name="Terminé avec refus", message=message, data=report)

@@ -13,16 +13,16 @@ from prefect import flow, get_run_logger
 from cpts.config import get_settings
 from cpts.private import restrict_umask
 from flows.artifacts import publish_indicators, publish_report_link
-from flows.parameters import CHAMP_ANNEE, CHAMP_TERRITOIRE, Territoire
+from flows.parameters import CHAMP_ANNEE, CHAMP_TERRITOIRE, Territoire, run_name, territory_code
 from tasks.warehouse_tasks import build_report_file
 
 
 @flow(
     name="Rapport dialogue de gestion",
-    flow_run_name="rapport-{territoire}-{annee}",
+    flow_run_name=run_name("rapport"),
     description="Produit le classeur Excel du dialogue de gestion d'un territoire pour une année "
     "(comparée à l'année précédente, secret statistique appliqué) à partir des indicateurs déjà "
-    "calculés. Le lien vers le fichier est dans l'artefact « rapport-<territoire> ».",
+    "calculés. Le lien vers le fichier est dans l'artefact « rapport-… » (un par territoire).",
 )
 def rapport_dialogue_de_gestion(
     territoire: Territoire = CHAMP_TERRITOIRE,
@@ -31,7 +31,7 @@ def rapport_dialogue_de_gestion(
     """Rapport dialogue de gestion d'un territoire pour une année."""
     restrict_umask()  # files written by this run are owner-only
     settings = get_settings()
-    code = Territoire(territoire).value
+    code = territory_code(territoire)
     path = build_report_file(settings, code, annee)
     publish_report_link(code, annee, path)
     publish_indicators(settings, code, [annee])

@@ -29,3 +29,24 @@ def describe_outcomes(report: IngestReport) -> list[str]:
         lines.append(f"{delivery.provider}/{delivery.name} : nom de fichier non reconnu, laissé "
                      "en place (voir exports.md pour les noms attendus)")
     return lines
+
+
+REFUSED_NOW = {"quarantaine"}  # refused by this run (« déjà refusé » was counted the night it happened)
+
+
+def refusal_counts(report: IngestReport) -> tuple[int, int]:
+    """(files refused by this run, rows rejected in the files it loaded)."""
+    files = sum(o.statut in REFUSED_NOW for _, o in report.outcomes)
+    rows = sum(o.lignes_rejetees for _, o in report.outcomes if o.statut == "charge")
+    return files, rows
+
+
+def refusal_message(report: IngestReport) -> str | None:
+    """The final state's message when something needs the coordinator, else None."""
+    files, rows = refusal_counts(report)
+    if not files and not rows:
+        return None
+    parts = [f"{files} fichier(s) refusé(s)"] if files else []
+    parts += [f"{rows} ligne(s) rejetée(s)"] if rows else []
+    return (" et ".join(parts)
+            + " : voir l'artefact « fichiers-recus » ou la page « Fichiers reçus » du portail.")

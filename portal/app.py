@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from cpts.config import Settings, get_settings
 from portal import auth, datadocs, downloads, indicators, quality, registry, runs, uploads
 from portal.security import SecurityHeaders
+from warehouse import reference
 from warehouse.db import make_engine
 
 HERE = Path(__file__).parent
@@ -150,8 +151,7 @@ async def start_nightly(request: Request) -> Response:
 
 
 def _with_conn(request: Request, fn, *args):
-    engine = make_engine(settings_of(request).database_url)
-    with engine.connect() as conn:
+    with request.app.state.engine.connect() as conn:
         return fn(conn, *args)
 
 
@@ -168,7 +168,7 @@ async def files_page(request: Request) -> Response:
 
 @with_session
 async def indicators_page(request: Request) -> Response:
-    settings, names = settings_of(request), indicators.territory_names()
+    settings, names = settings_of(request), reference.territory_names()
     territoire = request.query_params.get("territoire") or next(iter(names))
     if territoire not in names:
         territoire = next(iter(names))
@@ -205,14 +205,20 @@ async def download(request: Request) -> Response:
 async def quality_page(request: Request) -> Response:
     settings = settings_of(request)
     run = await run_in_threadpool(_with_conn, request, quality.last_run)
-    return render(request, "qualite.html", execution=run,
-                  docs=quality.docs_root(settings).joinpath("index.html").is_file())
+    pages = datadocs.validation_pages(quality.docs_root(settings), run.execution_id) if run else {}
+    return render(request, "qualite.html", execution=run, pages=pages)
 
 
 @with_session
 async def data_docs(request: Request) -> Response:
-    relative = request.path_params["chemin"] or "index.html"
-    path = datadocs.resolve(quality.docs_root(settings_of(request)), relative)
+    root = quality.docs_root(settings_of(request))
+    relative = request.path_params["chemin"]
+    if relative in ("", "index.html"):  # GX's index lists the runs with JavaScript: ours is plain HTML
+        run = await run_in_threadpool(_with_conn, request, quality.last_run)
+        return render(request, "qualite_docs.html", execution=run,
+                      pages=datadocs.validation_pages(root, run.execution_id) if run else {},
+                      echecs=run.failed_suites if run else set())
+    path = datadocs.resolve(root, relative)
     if path is None:
         return render(request, "erreur.html", 404, titre="Page introuvable",
                       message="Cette page des contrôles qualité n'existe pas (encore).")
@@ -249,4 +255,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
                               * uploads.CHUNK * MAX_FILES)])
     app.state.settings = settings
     app.state.session_key = settings.session_key()
+    app.state.engine = make_engine(settings.database_url)
     return app

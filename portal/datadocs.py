@@ -33,6 +33,14 @@ def clean_css(css: str) -> str:
     return _CSS_URL.sub("none", _CSS_IMPORT.sub("", css))
 
 
+def validation_pages(root: Path, execution_id: str) -> dict[str, str]:
+    """suite (table or derived check) → page of that quality run, relative to the docs root.
+
+    GX names each run's folder after the run name, which is our execution id (quality/run.py)."""
+    found = sorted((root / "validations").glob(f"*/{execution_id}/*/*.html")) if root.is_dir() else []
+    return {p.relative_to(root / "validations").parts[0]: p.relative_to(root).as_posix() for p in found}
+
+
 def resolve(root: Path, relative: str) -> Path | None:
     """The file under `root` named by `relative`, or None (missing, or outside the root)."""
     root = root.resolve()

@@ -17,12 +17,6 @@ from warehouse.tables.contrat import contrat_suivi
 from warehouse.tables.marts import indicateurs_resultats as res
 
 
-def territory_names() -> dict[str, str]:
-    """code → name, in reference order (the portal shows names, never codes)."""
-    frame = reference.territories().unique("territoire", maintain_order=True)
-    return dict(zip(frame["territoire"].to_list(), frame["libelle_territoire"].to_list(), strict=True))
-
-
 def years(conn: Connection, territoire: str) -> list[int]:
     rows = conn.execute(select(res.c.periode).distinct().where(
         res.c.territoire == territoire, res.c.type_periode == "annee_civile"))
@@ -122,6 +116,6 @@ def build_page(conn: Connection, territoire: str, annee: int, threshold: int) ->
     blocks, annex_rows, _ = indicator_blocks(conn, territoire, annee, threshold)
     lines = [ln for b in blocks for ln in b.lines]
     contract, when = contract_rows(conn, territoire, annee)
-    return Page(territoire, territory_names().get(territoire, territoire), annee, blocks,
+    return Page(territoire, reference.territory_names().get(territoire, territoire), annee, blocks,
                 monthly_series(conn, territoire, annee, lines, threshold), contract, when,
                 bool(annex_rows))

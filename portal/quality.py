@@ -27,6 +27,11 @@ class QualityRun:
     def failed(self) -> list[dict]:
         return [c for c in self.checks if not c["reussi"]]
 
+    @property
+    def failed_suites(self) -> set[str]:
+        """Data Docs suites holding a failure: a derived check's own name, else its table."""
+        return {name for c in self.failed for name in (c["controle"], c["table_controlee"])}
+
 
 def docs_root(settings: Settings) -> Path:
     return docs_dir(settings)

@@ -103,14 +103,8 @@ def deliveries(conn: Connection, filters: Filters, limit: int = 500) -> list[Del
 
 def _attach_rejects(conn: Connection, by_id: dict[int, Delivery]) -> None:
     wanted = [i for i, d in by_id.items() if d.row.get("lignes_rejetees")]
-    if not wanted:
-        return
-    rows = conn.execute(select(rejets).where(rejets.c.chargement_id.in_(wanted))
-                        .order_by(rejets.c.chargement_id, rejets.c.id)).mappings()
-    for r in rows:
-        target = by_id[r["chargement_id"]].rejects
-        if len(target) < MAX_REJECTS_SHOWN:
-            target.append(dict(r))
+    for load_id, rows in rejects_of(conn, wanted, MAX_REJECTS_SHOWN).items():
+        by_id[load_id].rejects = rows
 
 
 def _attach_anomalies(conn: Connection, by_id: dict[int, Delivery]) -> None:
@@ -136,6 +130,29 @@ def where(reject: dict) -> str:
     if reject.get("colonne"):
         parts.append(f"colonne « {reject['colonne']} »")
     return ", ".join(parts)
+
+
+def rejects_of(conn: Connection, load_ids: list[int], limit: int) -> dict[int, list[dict]]:
+    """The first `limit` rejected rows of each load, in file order."""
+    out: dict[int, list[dict]] = {}
+    if not load_ids:
+        return out
+    rows = conn.execute(select(rejets).where(rejets.c.chargement_id.in_(load_ids))
+                        .order_by(rejets.c.chargement_id, rejets.c.id)).mappings()
+    for r in rows:
+        kept = out.setdefault(r["chargement_id"], [])
+        if len(kept) < limit:
+            kept.append(dict(r))
+    return out
+
+
+def last_refusals(conn: Connection, shas: list[str]) -> dict[str, str]:
+    """sha256 → the reason its last refusal gave (for « déjà refusé » files of a later night)."""
+    if not shas:
+        return {}
+    rows = conn.execute(select(chargements.c.sha256, chargements.c.message).where(
+        chargements.c.sha256.in_(shas), chargements.c.statut.in_(REFUSED)).order_by(chargements.c.id))
+    return {sha: message for sha, message in rows if message}
 
 
 def providers(conn: Connection) -> list[str]:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from cpts.config import Settings
-from flows.nightly import PARIS
+from flows.nightly import nightly_run_name
 
 NIGHTLY_DEPLOYMENT = "Chargement nocturne/nocturne"
 
@@ -47,7 +46,7 @@ def start_nightly(settings: Settings, user: str) -> StartedRun:
     if prefect_api_url() is None:
         raise PrefectUnavailable("Aucun serveur Prefect n'est configuré (PREFECT_API_URL) : démarrez "
                                  "l'Observatoire avec `cpts serve`.")
-    name = f"portail-{datetime.now(PARIS):%Y-%m-%d-%H%M%S}"
+    name = nightly_run_name()  # the name the flow gives itself when it starts
     try:
         run = run_deployment(NIGHTLY_DEPLOYMENT, timeout=0, as_subflow=False, flow_run_name=name,
                              tags=["portail", f"par:{user}"])

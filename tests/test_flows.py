@@ -3,6 +3,8 @@ a crash leaves nothing partial, and the artifacts tell the coordinator what happ
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import threading
 from collections.abc import Iterator
@@ -240,3 +242,56 @@ def test_the_nightly_purges_expired_raw_files_refuses_special_entries_and_writes
     modes = {str(p.relative_to(tmp_path)): oct(p.stat().st_mode & 0o777) for p in written}
     expected = {k: oct(0o700 if (tmp_path / k).is_dir() else 0o600) for k in modes}
     assert modes == expected
+
+
+@pytest.fixture
+def smtp_inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[list]:
+    """A local SMTP server (aiosmtpd) the flows are configured to notify through."""
+    from aiosmtpd.controller import Controller
+
+    from cpts.serve import free_port
+
+    received: list = []
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+            received.append(envelope)
+            return "250 OK"
+
+    controller = Controller(Keep(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setenv("CPTS_SMTP_HOTE", "127.0.0.1")
+    monkeypatch.setenv("CPTS_SMTP_PORT", str(controller.port))
+    monkeypatch.setenv("CPTS_SMTP_DESTINATAIRES", '["coordinatrice@cpts.example"]')
+    get_settings.cache_clear()
+    try:
+        yield received
+    finally:
+        controller.stop()
+
+
+def test_a_run_that_refuses_a_file_ends_terminated_with_refusals_and_mails_the_coordinator(
+        smtp_inbox: list, flow_settings: Settings) -> None:
+    fill_inbox(flow_settings)
+
+    state = chargement_nocturne(return_state=True)
+
+    assert state.is_completed() and state.name == "Terminé avec refus"
+    assert state.message.startswith("1 fichier(s) refusé(s)")
+    (mail,) = smtp_inbox
+    assert mail.rcpt_tos == ["coordinatrice@cpts.example"]
+    message = email.message_from_bytes(mail.content, policy=email.policy.default)
+    assert message["Subject"] == "Observatoire CPTS — 1 fichier(s) refusé(s)"
+    assert "RPU_420784878_202405.csv : mis en quarantaine" in message.get_content()
+    files = latest_artifact("fichiers-recus").data
+    assert files.index("## À corriger") < files.index("## Nouveaux chargements")
+    assert files.index("RPU_420784878_202405.csv") < files.index("RPU_420784878_202403.csv")
+    assert max(len(line) for line in files.splitlines() if not line.startswith("- ")) < 200
+
+    again = chargement_nocturne(return_state=True)  # the same files a night later
+
+    assert again.name == "Completed"  # nothing new was refused
+    files = latest_artifact("fichiers-recus").data
+    assert "2 déjà chargé(s), ignoré(s)" in files
+    assert "## Déjà refusés" in files and "RPU_420784878_202405.csv : " in files
+    assert len(smtp_inbox) == 1

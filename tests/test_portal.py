@@ -57,7 +57,7 @@ def test_a_tampered_session_cookie_is_ignored() -> None:
     key = b"k" * 32
     cookie = auth.sign(auth.Session("jeton", "coordinatrice", 4e9), key)
     assert auth.unsign(cookie, key).user == "coordinatrice"
-    body, mac = cookie.rsplit(".", 1)
+    _body, mac = cookie.rsplit(".", 1)
     forged = auth.sign(auth.Session("jeton", "admin", 4e9), b"x" * 32).rsplit(".", 1)[0]
     assert auth.unsign(f"{forged}.{mac}", key) is None
     assert auth.unsign(cookie, b"autre-cle" * 4) is None

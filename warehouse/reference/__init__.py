@@ -37,5 +37,11 @@ def territories() -> pl.DataFrame:
     return pl.read_csv(HERE / "territoires.csv", infer_schema=False)
 
 
+def territory_names() -> dict[str, str]:
+    """code → name (« CPTS Vallée du Gier »), in reference order: what people are shown."""
+    frame = territories().unique("territoire", maintain_order=True)
+    return dict(zip(frame["territoire"].to_list(), frame["libelle_territoire"].to_list(), strict=True))
+
+
 def territory_codes() -> list[str]:
     return territories()["territoire"].unique(maintain_order=True).to_list()

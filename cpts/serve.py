@@ -156,6 +156,9 @@ def serve(home: Path, port: int = 4200, host: str = "127.0.0.1", settings: Setti
     if auth is not None and ":" not in auth:
         raise ConfigurationError("CPTS_PREFECT_AUTH doit être de la forme « utilisateur:motdepasse ».")
     local = LocalPrefect(home=home, port=port, host=host, auth=auth)
+    # The worker's artifacts link to the portal rather than to file:// paths.
+    local.extra_env.setdefault("CPTS_PORTAIL_URL", settings.portail_url
+                               or f"http://{host}:{settings.portail_port}")
     try:
         print(f"Démarrage du serveur Prefect ({local.ui_url}) …", flush=True)
         local.start_server()

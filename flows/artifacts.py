@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
-from cpts.config import Settings
+from cpts.config import Settings, get_settings
 from cpts.publication import indicator_rows
 from flows.summary import STATUS_LABELS, refusal_counts
 from portal.registry import last_refusals, rejects_of, where
@@ -141,12 +142,16 @@ def publish_files(report: IngestReport, error: str | None = None,
                                          f"{len(report.unmatched)} non reconnu(s) ou non lu(s)")
 
 
-def publish_link(key: str, path: Path | None, text: str, description: str) -> bool:
-    """A link artifact to a produced file (report, data docs) — only when it exists."""
+def publish_link(key: str, path: Path | None, text: str, description: str,
+                 portal_path: str | None = None) -> bool:
+    """A link artifact to a produced file (report, data docs) — only when it exists. Through the
+    portal when its address is configured (a file:// link opens nothing from another computer)."""
     if path is None or not Path(path).exists():
         return False
-    create_link_artifact(key=key, link=Path(path).resolve().as_uri(), link_text=text,
-                         description=description)
+    portal = get_settings().portail_url
+    link = (f"{portal.rstrip('/')}{portal_path}" if portal and portal_path
+            else Path(path).resolve().as_uri())
+    create_link_artifact(key=key, link=link, link_text=text, description=description)
     return True
 
 
@@ -156,9 +161,16 @@ def report_key(territoire: str) -> str:
 
 def publish_report_link(territoire: str, annee: int, path: Path) -> bool:
     return publish_link(report_key(territoire), path, f"Rapport {territoire} {annee} (Excel)",
-                        f"Classeur du dialogue de gestion {territoire} {annee} : {path}")
+                        f"Classeur du dialogue de gestion {territoire} {annee} : {path.name}",
+                        f"/rapports/rapports/{quote(path.name)}")
 
 
 def publish_quality_link(docs_index: Path | None) -> bool:
     return publish_link("qualite-docs", docs_index, "Contrôles qualité (Data Docs)",
-                        f"Résultats détaillés des contrôles qualité de l'entrepôt : {docs_index}")
+                        "Résultats détaillés des contrôles qualité de l'entrepôt", "/qualite")
+
+
+def publish_annex_link(territoire: str, annee: int, path: Path) -> bool:
+    return publish_link(f"annexe-{territoire}", path, path.name,
+                        f"Proposition d'annexe indicateurs {annee} pour {territoire} : paliers à "
+                        "compléter après la négociation.", f"/rapports/annexes/{quote(path.name)}")

@@ -7,7 +7,6 @@ from enum import StrEnum
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_link_artifact
 from prefect.cache_policies import NONE
 from prefect.concurrency.sync import concurrency
 from pydantic import Field
@@ -16,6 +15,7 @@ from contract.proposal import build_proposal
 from contract.workbook import write_annex
 from cpts.config import Settings, get_settings
 from cpts.private import restrict_umask
+from flows.artifacts import publish_annex_link
 from flows.nightly import WRITE_LIMIT
 from flows.parameters import CHAMP_TERRITOIRE, Territoire, run_name, territory_code
 from tasks.warehouse_tasks import upgrade_warehouse
@@ -74,8 +74,6 @@ def construction_des_indicateurs(
     with concurrency(WRITE_LIMIT, occupy=1):  # materialising the baselines writes the marts
         upgrade_warehouse(settings)
         path = propose_annex(settings, code, annee, contractuelle, debut_annee_contractuelle)
-    create_link_artifact(key=f"annexe-{code}", link=path.resolve().as_uri(), link_text=path.name,
-                         description=f"Proposition d'annexe indicateurs {annee} pour {code} : paliers "
-                                     "à compléter après la négociation.")
+    publish_annex_link(code, annee, path)
     get_run_logger().info("Annexe proposée : %s", path)
     return str(path)

@@ -43,7 +43,7 @@ class Filters:
 
 
 @dataclass
-class Delivery:
+class Received:
     row: dict
     rejects: list[dict] = field(default_factory=list)
     anomalies: list[dict] = field(default_factory=list)
@@ -77,7 +77,7 @@ def parse_filters(params: dict[str, str]) -> Filters:
                    day(params.get("du")), day(params.get("au")))
 
 
-def deliveries(conn: Connection, filters: Filters, limit: int = 500) -> list[Delivery]:
+def deliveries(conn: Connection, filters: Filters, limit: int = 500) -> list[Received]:
     """Deliveries matching the filters: those needing action first, then the newest first."""
     query = select(chargements).order_by(chargements.c.recu_le.desc(), chargements.c.id.desc())
     if filters.fournisseur:
@@ -93,7 +93,7 @@ def deliveries(conn: Connection, filters: Filters, limit: int = 500) -> list[Del
     if filters.au:
         query = query.where(chargements.c.recu_le < datetime.combine(filters.au + timedelta(days=1),
                                                                       datetime.min.time()))
-    found = [Delivery(dict(r)) for r in conn.execute(query.limit(limit)).mappings()]
+    found = [Received(dict(r)) for r in conn.execute(query.limit(limit)).mappings()]
     by_id = {d.row["id"]: d for d in found}
     _attach_rejects(conn, by_id)
     _attach_anomalies(conn, by_id)
@@ -101,13 +101,13 @@ def deliveries(conn: Connection, filters: Filters, limit: int = 500) -> list[Del
     return found
 
 
-def _attach_rejects(conn: Connection, by_id: dict[int, Delivery]) -> None:
+def _attach_rejects(conn: Connection, by_id: dict[int, Received]) -> None:
     wanted = [i for i, d in by_id.items() if d.row.get("lignes_rejetees")]
     for load_id, rows in rejects_of(conn, wanted, MAX_REJECTS_SHOWN).items():
         by_id[load_id].rejects = rows
 
 
-def _attach_anomalies(conn: Connection, by_id: dict[int, Delivery]) -> None:
+def _attach_anomalies(conn: Connection, by_id: dict[int, Received]) -> None:
     if not by_id:
         return
     # The `exemple` column holds a raw value: never selected here.

@@ -187,3 +187,50 @@ def test_the_trend_chart_draws_known_months_and_leaves_masked_ones_as_gaps() -> 
     assert svg.count("<circle") == 5  # one dot per known month
     assert svg.count("<polyline") == 2  # janv.–févr. and avr.–mai; déc. stands alone
     assert "<title>mars" not in svg
+
+
+def test_serving_beyond_this_machine_needs_accounts_and_a_protected_prefect(tmp_path: Path) -> None:
+    from cpts.config import ConfigurationError
+    from cpts.serve import LocalPrefect
+    from portal.server import check_exposure
+
+    bare = Settings(data_dir=tmp_path)
+    with pytest.raises(ConfigurationError, match="Aucun compte"):
+        check_exposure(bare, "127.0.0.1")
+    accounts = bare.model_copy(update={"portail_comptes": {"coordinatrice": auth.hash_password(PASSWORD)}})
+    check_exposure(accounts, "127.0.0.1")
+    with pytest.raises(ConfigurationError, match="CPTS_PREFECT_AUTH"):
+        check_exposure(accounts, "0.0.0.0")
+    check_exposure(Settings(data_dir=tmp_path, portail_comptes=accounts.portail_comptes,
+                            prefect_auth="equipe:secret"), "0.0.0.0")
+    env = LocalPrefect(home=tmp_path, port=4200, host="0.0.0.0", auth="equipe:secret").env()
+    assert env["PREFECT_SERVER_API_AUTH_STRING"] == env["PREFECT_API_AUTH_STRING"] == "equipe:secret"
+
+
+def test_indicators_show_the_report_figures_with_secrecy_and_a_trend_without_masked_months(
+        client: TestClient, engine: Engine) -> None:
+    from tests.builders_marts import add_result
+
+    with engine.begin() as conn:
+        add_result(conn, "vallee-du-gier", "MT_ALD_SANS", "2023", 780)
+        add_result(conn, "vallee-du-gier", "MT_ALD_SANS", "2024", 80)
+        add_result(conn, "vallee-du-gier", "MT_70P_SANS", "2023", 433)
+        add_result(conn, "vallee-du-gier", "MT_70P_SANS", "2024", 7)
+        add_result(conn, "vallee-du-gier", "URG_NON_HOSPIT", "2024", 20599, statut="provisoire",
+                   motif="Contrôle qualité en échec")
+        for month in range(1, 13):
+            add_result(conn, "vallee-du-gier", "URG_NON_HOSPIT", f"2024-{month:02d}",
+                       7 if month == 3 else 1700, type_periode="mois")
+    log_in(client)
+
+    page = client.get("/indicateurs", params={"territoire": "vallee-du-gier", "annee": "2024"}).text
+
+    assert "CPTS Vallée du Gier — 2024 comparée à 2023" in page
+    ald = page[page.index("Patients en ALD sans médecin traitant"):]
+    assert re.search(r">780<.*?>80<.*?>-700", ald, re.DOTALL)
+    seventy = page[page.index("Patients de 70 ans et plus sans médecin traitant"):][:600]
+    assert ">433<" in seventy and "&lt; 10" in seventy and ">7<" not in seventy
+    assert "Provisoire" in page and "Contrôle qualité en échec" in page
+    chart = page[page.index('id="tendance-URG_NON_HOSPIT"'):]
+    chart = chart[:chart.index("</figure>")]
+    assert chart.count("<circle") == 11 and "mars :" not in chart  # March (7) is masked

@@ -94,7 +94,9 @@ class Settings(BaseSettings):
             return self.portail_cle_session.get_secret_value().encode()
         path = self.data_dir / "cle_session_portail.txt"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            from cpts.private import private_dir
+
+            private_dir(path.parent)
             try:  # O_EXCL: two processes starting together keep the first key
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             except FileExistsError:

@@ -23,10 +23,12 @@ def check_exposure(settings: Settings, host: str) -> None:
 def run(settings: Settings, host: str, port: int) -> None:
     import uvicorn
 
+    from cpts.private import restrict_umask
     from portal.app import create_app
     from warehouse.db import make_engine, upgrade
 
     check_exposure(settings, host)
+    restrict_umask()  # the session key, a first warehouse: owner-only
     upgrade(make_engine(settings.database_url))  # first start: the pages read an empty warehouse
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False,
                 proxy_headers=False)

@@ -71,10 +71,10 @@ class LocalPrefect:
 
         return {"Authorization": "Basic " + base64.b64encode(self.auth.encode()).decode()}
 
-    def _spawn(self, args: list[str], log_name: str, command: list[str] = PREFECT) -> subprocess.Popen:
+    def _spawn(self, args: list[str], log_name: str, command: list[str] | None = None) -> subprocess.Popen:
         private_dir(self.home)  # Prefect's database and logs quote file names and run details
         log = open_private(self.home / log_name, "ab")
-        proc = subprocess.Popen([*command, *args], env=self.env(), cwd=PROJECT_ROOT,
+        proc = subprocess.Popen([*(command or PREFECT), *args], env=self.env(), cwd=PROJECT_ROOT,
                                 stdout=log, stderr=subprocess.STDOUT)
         self.processes.append(proc)
         return proc

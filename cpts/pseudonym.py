@@ -23,3 +23,8 @@ def pseudonymise_value(value: str | None, key: bytes) -> str | None:
 def pseudonymise(series: pl.Series, key: bytes) -> pl.Series:
     """Replace each linkage key by its HMAC; invalid keys become null."""
     return series.map_elements(lambda v: pseudonymise_value(v, key), return_dtype=pl.String)
+
+
+def key_fingerprint(key: bytes) -> str:
+    """Recognises a key without revealing it: the HMAC of a fixed label under that key."""
+    return hmac.new(key, b"observatoire-cpts/empreinte-de-cle", hashlib.sha256).hexdigest()

@@ -27,6 +27,7 @@ from quality.tasks import apply_quality_statuses, check_quality
 from tasks.ingest import IngestReport
 from tasks.warehouse_tasks import (
     build_report_file,
+    check_pseudo_key,
     compute_indicators,
     fetch_delivery,
     find_deliveries,
@@ -75,6 +76,7 @@ def chargement_nocturne(
     try:
         with concurrency(WRITE_LIMIT, occupy=1):
             upgrade_warehouse(settings)
+            check_pseudo_key(settings)  # same key as the warehouse's pseudonyms (key rotation)
             matched, report.unmatched = find_deliveries(inbox)
             for delivery in matched:  # sequential: loads of one scope must apply oldest first
                 archived = fetch_delivery(delivery, settings.archive_path)

@@ -14,6 +14,7 @@ from schemas.base import Extract, FileRejected, ReadContext
 from schemas.catalog import FILE_TYPES
 from tasks.inbox import Delivery, archive, discover
 from warehouse.db import refresh_statistics
+from warehouse.keys import check_key
 from warehouse.loading import (
     DeliveryInfo,
     LoadOutcome,
@@ -88,6 +89,7 @@ def ingest_delivery(engine: Engine, delivery: Delivery, settings: Settings,
 
 def ingest_inbox(engine: Engine, settings: Settings, inbox: str | None = None) -> IngestReport:
     """Every delivery of the inbox, oldest extraction first; each file on its own."""
+    check_key(engine, settings.require_pseudo_key())
     matched, unmatched = discover(inbox or settings.inbox_url)
     report = IngestReport(unmatched=unmatched)
     known = known_statuses(engine)

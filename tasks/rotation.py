@@ -16,7 +16,8 @@ from sqlalchemy import Connection, Engine, Table, select, union
 
 from schemas.base import Extract, FileRejected
 from tasks.ingest import read_archived
-from warehouse.loading import RowCountChanged, rewrite_scope
+from warehouse.keys import record_key
+from warehouse.loading import RowCountChanged, lock_writers, rewrite_scope
 from warehouse.tables import metadata
 from warehouse.tables.registre import chargements, purges_archive
 
@@ -105,6 +106,9 @@ def rotate_key(engine: Engine, new_key: bytes) -> list[LoadedFile]:
             "la rotation.")
     for load in loads:  # dry run first: a file that no longer reads cleanly stops everything
         _read(load, new_key)
+    with engine.begin() as conn:  # from now on, loads under the old key are refused
+        lock_writers(conn)
+        record_key(conn, new_key)
     for load in loads:
         try:
             rewrite_scope(engine, load.id, _read(load, new_key), load.lignes_chargees)

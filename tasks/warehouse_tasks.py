@@ -38,6 +38,16 @@ def upgrade_warehouse(settings: Settings) -> None:
     upgrade(make_engine(settings.database_url))
 
 
+@task(name="Vérification de la clé de pseudonymisation", cache_policy=NONE)
+def check_pseudo_key(settings: Settings) -> None:
+    """Refuse to load under a key other than the one the warehouse's pseudonyms come from."""
+    from warehouse.keys import check_key
+
+    engine = make_engine(settings.database_url)
+    check_key(engine, settings.require_pseudo_key())
+    engine.dispose()
+
+
 @task(name="Recherche des fichiers reçus", cache_policy=NONE)
 def discover_files(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
     return discover(inbox)

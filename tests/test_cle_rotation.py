@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from cpts.cli import app
-from cpts.config import Settings, get_settings
+from cpts.config import ConfigurationError, Settings, get_settings
 from tasks.ingest import IngestReport, ingest_inbox
 from tasks.retention import purge_archive
 from tasks.rotation import RotationRefused, check_new_key
@@ -104,6 +104,8 @@ def test_rotation_rederives_every_pseudonym_as_loading_under_the_new_key_would(
     assert rehospit, "the linkage-based indicator must have been computed"
     assert rows(engine, "SELECT COUNT(*) FROM passages_urgences") == [(20,)]
     assert rows(engine, "SELECT COUNT(*), SUM(lignes_chargees) FROM chargements") == [(4, 6 + 12 + 19 + 20)]
+    with pytest.raises(ConfigurationError, match="n'est pas celle des données de l'entrepôt"):
+        ingest_inbox(engine, settings)  # CPTS_PSEUDO_KEY not updated: nothing is loaded under A
     engine.dispose()
     reference.dispose()
 

@@ -65,3 +65,12 @@ purges_archive = Table(
     Column("motif", Text, nullable=False, comment="Pourquoi le fichier a été supprimé (français)"),
     comment="Registre des purges de l'archive brute (durée de conservation, temporaires abandonnés)",
 )
+
+cle_pseudonymisation = Table(
+    "cle_pseudonymisation", metadata,
+    Column("id", Integer, primary_key=True, comment="Toujours 1 : une seule clé en service"),
+    Column("empreinte", String(64), nullable=False,
+           comment="HMAC d'une constante sous la clé : reconnaît la clé sans la révéler"),
+    Column("depuis", DateTime, nullable=False, comment="Premier chargement ou dernière rotation"),
+    comment="Empreinte de la clé de pseudonymisation des données de l'entrepôt",
+)

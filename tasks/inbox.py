@@ -77,10 +77,9 @@ def not_a_regular_file(info: dict) -> str | None:
 def open_delivery(url: str) -> IO[bytes]:
     """A local delivery is opened without following a link and checked regular after opening (it
     may have been swapped since discovery); remote ones through fsspec."""
-    protocol, _, rest = url.rpartition("://")
+    protocol, _, path = url.rpartition("://")
     if protocol not in {"", "file", "local"}:
         return fsspec.open(url, "rb").open()
-    path = rest
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)

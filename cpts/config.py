@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     pseudo_key: SecretStr | None = Field(None, description="Clé HMAC de pseudonymisation")
     secret_threshold: int = Field(10, description="Seuil du secret statistique")
     reject_threshold: float = Field(0.02, description="Part de lignes rejetées tolérée (fournisseurs)")
+    lock_timeout_s: float = Field(
+        30.0, description="PostgreSQL : attente maximale d'un verrou de table (s) avant nouvel essai")
     stale_snapshot_days: int = Field(92, description="Ancienneté au-delà de laquelle un stock est provisoire")
     # Portal « Observatoire » (portal/) and its neighbours.
     portail_comptes: dict[str, str] = Field(

@@ -71,6 +71,20 @@ def _one_line(text: str | None) -> str:
     return (text or "").replace("\n", " ").strip()
 
 
+def interrupted_lines(report: IngestReport) -> list[str]:
+    """Earlier runs killed mid-way, and the files they had found but not loaded."""
+    lines = []
+    for run in report.interrupted:
+        lines += [f"## Exécution du {run.debut:%d/%m/%Y à %H:%M} interrompue", "",
+                  "Cette exécution a été arrêtée brutalement (processus tué ou machine arrêtée) ; "
+                  "chaque fichier est chargé en une transaction, donc rien de partiel n'est resté.", ""]
+        if run.unloaded:
+            lines += ["Fichiers qu'elle avait trouvés et n'a pas chargés (repris ci-dessus s'ils "
+                      "sont encore dans la boîte de dépôt) :", "",
+                      *[f"- {name}" for name in run.unloaded], ""]
+    return lines
+
+
 def files_markdown(report: IngestReport, error: str | None = None,
                    details: FileDetails | None = None) -> str:
     """What needs action first (refused files, rejected rows, with reasons), then new loads, then
@@ -104,6 +118,7 @@ def files_markdown(report: IngestReport, error: str | None = None,
             lines.append(f"- … {o.lignes_rejetees - len(shown)} autre(s) : voir le portail ou le rapport.")
         lines += ["", "À faire : corrigez ces lignes et redéposez le fichier ; les autres lignes sont "
                       "chargées.", ""]
+    lines += interrupted_lines(report)
     unread, unknown = report.refused_entries(), [d for d in report.unmatched if not d.refus]
     if unread:
         lines += ["## Entrées refusées sans être lues (laissées dans la boîte de dépôt)", ""]

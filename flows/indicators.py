@@ -12,6 +12,7 @@ from flows.nightly import WRITE_LIMIT
 from flows.parameters import CHAMP_ANNEE, CHAMP_TERRITOIRE, Territoire, run_name, territory_code
 from quality.tasks import apply_quality_statuses
 from tasks.warehouse_tasks import compute_indicators, latest_quality_execution, upgrade_warehouse
+from warehouse.runlock import writing_run
 
 
 @flow(
@@ -29,7 +30,7 @@ def calcul_des_indicateurs(
     restrict_umask()  # files written by this run are owner-only
     settings = get_settings()
     code = territory_code(territoire)
-    with concurrency(WRITE_LIMIT, occupy=1):
+    with concurrency(WRITE_LIMIT, occupy=1), writing_run(settings.database_url):
         upgrade_warehouse(settings)
         written = compute_indicators(settings, [code], [annee])
         execution = latest_quality_execution(settings)

@@ -10,7 +10,7 @@ from prefect.concurrency.sync import concurrency
 from prefect.states import Completed, State
 
 from contract.tasks import track_contracts
-from cpts.config import get_settings
+from cpts.config import Settings, get_settings
 from cpts.notify import notify
 from cpts.private import restrict_umask
 from cpts.secrets import with_pseudo_key
@@ -21,28 +21,34 @@ from flows.artifacts import (
     publish_report_link,
     read_details,
 )
+from flows.crashed import mark_crashed
 from flows.parameters import CHAMP_BOITE
 from flows.summary import describe_outcomes, refusal_message
+from quality.run import QualitySummary
 from quality.tasks import apply_quality_statuses, check_quality
 from tasks.ingest import IngestReport
 from tasks.warehouse_tasks import (
+    begin_run,
     build_report_file,
     check_pseudo_key,
     compute_indicators,
+    end_run,
     fetch_delivery,
     find_deliveries,
     load_file,
+    plan_run,
     purge_raw_archive,
     refresh_warehouse_statistics,
     upgrade_warehouse,
     years_with_data,
 )
 from warehouse import reference
+from warehouse.runlock import writing_run
 
 PARIS = ZoneInfo("Europe/Paris")
 # Global concurrency limit created by `cpts serve` (limit 1): one warehouse writer at a time across
-# deployments and machines. Without a server-side limit it is a no-op; the loader's own lock
-# (advisory lock / BEGIN IMMEDIATE) still guarantees correctness.
+# deployments and machines. Without a server-side limit it is a no-op; `writing_run` (advisory
+# lock / lock file) then keeps one writing run at a time.
 WRITE_LIMIT = "ecriture-entrepot"
 
 
@@ -69,39 +75,59 @@ def chargement_nocturne(
     restrict_umask()  # raw copies, warehouse, reports, Data Docs: owner-only
     settings = with_pseudo_key(get_settings())
     settings.require_pseudo_key()
-    logger = get_run_logger()
     inbox = boite_de_depot or settings.inbox_url
     report = IngestReport()
+    # Both locks: the server's limit orders runs in the UI, `writing_run` holds without a server.
+    with concurrency(WRITE_LIMIT, occupy=1), writing_run(settings.database_url):
+        quality = _write_stages(settings, inbox, report)
+        publish_quality_link(quality.docs_index)
+        annees = years_with_data(settings)
+        for territoire in reference.territory_codes():
+            publish_indicators(settings, territoire, annees)
+            if annees:  # the report of the latest year with data, refreshed every night
+                publish_report_link(territoire, annees[-1],
+                                    build_report_file(settings, territoire, annees[-1]))
+    return _final_state(settings, report)
+
+
+def _write_stages(settings: Settings, inbox: str, report: IngestReport) -> QualitySummary:
+    """Load → statistics → quality → indicators → contracts; the files artifact is published even
+    when a stage fails, and says what an interrupted earlier run left unloaded."""
     error: str | None = None
+    run_id: int | None = None
     try:
-        with concurrency(WRITE_LIMIT, occupy=1):
-            upgrade_warehouse(settings)
-            check_pseudo_key(settings)  # same key as the warehouse's pseudonyms (key rotation)
-            matched, report.unmatched = find_deliveries(inbox)
-            for delivery in matched:  # sequential: loads of one scope must apply oldest first
-                archived = fetch_delivery(delivery, settings.archive_path)
-                report.outcomes.append((archived, load_file(archived, settings)))
-            purge_raw_archive(settings)  # after the loads: never an unprocessed delivery
-            refresh_warehouse_statistics(settings)
-            quality = check_quality(settings)
-            compute_indicators(settings)
-            # Failed `fail` checks of this run turn the indicators they feed into « provisoire ».
-            apply_quality_statuses(settings, quality.execution_id)
-            track_contracts(settings)  # after the statuses: a « provisoire » value is non évaluable
+        upgrade_warehouse(settings)
+        run_id, report.interrupted = begin_run(settings, _flow_run_id())
+        mark_crashed([r.flow_run_id for r in report.interrupted if r.flow_run_id])
+        check_pseudo_key(settings)  # same key as the warehouse's pseudonyms (key rotation)
+        matched, report.unmatched = find_deliveries(inbox)
+        plan_run(settings, run_id, matched)
+        for delivery in matched:  # sequential: loads of one scope must apply oldest first
+            archived = fetch_delivery(delivery, settings.archive_path)
+            report.outcomes.append((archived, load_file(archived, settings)))
+        purge_raw_archive(settings)  # after the loads: never an unprocessed delivery
+        refresh_warehouse_statistics(settings)
+        quality = check_quality(settings)
+        compute_indicators(settings)
+        # Failed `fail` checks of this run turn the indicators they feed into « provisoire ».
+        apply_quality_statuses(settings, quality.execution_id)
+        track_contracts(settings)  # after the statuses: a « provisoire » value is non évaluable
+        return quality
     except Exception as exc:
         error = f"Erreur : {exc}"
         raise
     finally:
         for line in describe_outcomes(report):
-            logger.info(line)
+            get_run_logger().info(line)
         publish_files(report, error, _details(settings, report))
-    publish_quality_link(quality.docs_index)
-    annees = years_with_data(settings)
-    for territoire in reference.territory_codes():
-        publish_indicators(settings, territoire, annees)
-        if annees:  # the report of the latest year with data, refreshed every night
-            publish_report_link(territoire, annees[-1], build_report_file(settings, territoire, annees[-1]))
-    return _final_state(settings, report)
+        if run_id is not None:
+            end_run(settings, run_id, error)
+
+
+def _flow_run_id() -> str | None:
+    from prefect.runtime import flow_run
+
+    return str(flow_run.id) if flow_run.id else None
 
 
 def _details(settings, report: IngestReport):

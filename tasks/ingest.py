@@ -22,6 +22,7 @@ from warehouse.loading import (
     load_extract,
     record_refusal,
 )
+from warehouse.runs import Interrupted
 
 log = logging.getLogger(__name__)
 TYPES = {t.code: t for t in FILE_TYPES}
@@ -33,6 +34,7 @@ class IngestReport:
 
     outcomes: list[tuple[Delivery, LoadOutcome]] = field(default_factory=list)
     unmatched: list[Delivery] = field(default_factory=list)
+    interrupted: list[Interrupted] = field(default_factory=list)  # earlier runs killed mid-way
 
     def by_status(self, statut: str) -> list[tuple[Delivery, LoadOutcome]]:
         return [(d, o) for d, o in self.outcomes if o.statut == statut]

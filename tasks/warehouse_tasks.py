@@ -15,9 +15,9 @@ from prefect.tasks import exponential_backoff
 from cpts.config import Settings
 from tasks.inbox import Delivery, archive, discover
 from tasks.ingest import ingest_delivery
-from warehouse import reference
+from warehouse import reference, runs
 from warehouse.catalogue import catalogue
-from warehouse.db import make_engine, refresh_statistics, upgrade
+from warehouse.db import make_engine, refresh_statistics, retry_on_lock, upgrade
 from warehouse.loading import LoadOutcome, known_statuses
 from warehouse.materialise import materialise
 from warehouse.periods import Period, calendar_years, contract_years, months_of_latest_year
@@ -46,6 +46,22 @@ def check_pseudo_key(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
     check_key(engine, settings.require_pseudo_key())
     engine.dispose()
+
+
+@task(name="Début d'exécution", cache_policy=NONE)
+def begin_run(settings: Settings, flow_run_id: str | None) -> tuple[int, list[runs.Interrupted]]:
+    """Register this run; runs left « en cours » by a killed process become « interrompu »."""
+    return runs.start(make_engine(settings.database_url), flow_run_id)
+
+
+@task(name="Fichiers prévus", cache_policy=NONE)
+def plan_run(settings: Settings, run_id: int, deliveries: list[Delivery]) -> None:
+    runs.plan(make_engine(settings.database_url), run_id, [f"{d.provider}/{d.name}" for d in deliveries])
+
+
+@task(name="Fin d'exécution", cache_policy=NONE)
+def end_run(settings: Settings, run_id: int, error: str | None) -> None:
+    runs.finish(make_engine(settings.database_url), run_id, error)
 
 
 @task(name="Recherche des fichiers reçus", cache_policy=NONE)
@@ -85,7 +101,8 @@ def fetch_delivery(delivery: Delivery, archive_dir: Path) -> Delivery:
 def load_file(delivery: Delivery, settings: Settings) -> LoadOutcome:
     """Load one archived delivery (no retry: the transaction already guarantees all or nothing)."""
     engine = make_engine(settings.database_url)
-    return ingest_delivery(engine, delivery, settings, known_statuses(engine))
+    return retry_on_lock(lambda: ingest_delivery(engine, delivery, settings, known_statuses(engine)),
+                         f"le chargement de {delivery.name}")
 
 
 @task(name="Purge de l'archive brute", cache_policy=NONE)

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from cpts.private import create_private, private_dir, private_file
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Alembic's `context` is a module-level proxy: two upgrades in one process (threads) clash on it.
+_UPGRADE_LOCK = threading.Lock()
+DEFAULT_LOCK_TIMEOUT_S = 30.0
+LOCK_ATTEMPTS = 3
+T = TypeVar("T")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the warehouse URL; SQLite gets WAL, foreign keys and a busy timeout."""
+class WarehouseBusy(RuntimeError):
+    """A table lock held elsewhere (often an analyst's open transaction), explained in French."""
+
+
+def make_engine(url: str, lock_timeout_s: float | None = None) -> Engine:
+    """An engine for the warehouse URL; SQLite gets WAL, foreign keys and a busy timeout.
+
+    PostgreSQL sessions give up waiting for a table lock after `lock_timeout_s` (default
+    `CPTS_LOCK_TIMEOUT_S`, 30 s) instead of queueing behind an analyst's idle transaction; the
+    writers' own lock (`warehouse.loading.lock_writers`) is exempt and waits."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -27,7 +45,15 @@ def make_engine(url: str) -> Engine:
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True)
+    timeout_ms = int(1000 * (_configured_lock_timeout() if lock_timeout_s is None else lock_timeout_s))
+    return create_engine(url, pool_pre_ping=True,
+                         connect_args={"options": f"-c lock_timeout={timeout_ms}"})
+
+
+def _configured_lock_timeout() -> float:
+    from cpts.config import get_settings
+
+    return get_settings().lock_timeout_s
 
 
 def private_database_file(path: Path) -> None:
@@ -64,11 +90,36 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply every migration, then (re)load the reference data if it changed."""
-    command.upgrade(alembic_config(engine), "head")
-    from warehouse.reference.load import load_reference
-    from warehouse.views import recreate_views
+    """Apply every migration, then (re)load the reference data if it changed.
 
-    load_reference(engine)
-    with engine.begin() as conn:
-        recreate_views(conn)
+    Views are created by migrations only. One upgrade at a time per process (Alembic's global
+    context) and per warehouse (env.py takes the writers' lock)."""
+    from warehouse.reference.load import load_reference
+
+    def run() -> None:
+        with _UPGRADE_LOCK:
+            command.upgrade(alembic_config(engine), "head")
+        load_reference(engine)
+
+    retry_on_lock(run, "la mise à niveau de l'entrepôt")
+
+
+def retry_on_lock(step: Callable[[], T], what: str, attempts: int = LOCK_ATTEMPTS,
+                  pause_s: float = 5.0) -> T:
+    """Run a transactional step again when a table lock could not be had in time, then give up
+    with a French message (the step is all or nothing, so a retry is safe)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return step()
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
+                raise
+            if attempt == attempts:
+                raise WarehouseBusy(
+                    f"Entrepôt verrouillé : {what} a attendu un verrou {attempts} fois sans l'obtenir. "
+                    "Une autre session garde une transaction ouverte sur les tables (souvent un "
+                    "analyste : requête en cours ou session « idle in transaction »). Demandez-lui de "
+                    "valider ou d'annuler (COMMIT/ROLLBACK), ou voyez pg_stat_activity, puis relancez. "
+                    "Délai d'attente réglable par CPTS_LOCK_TIMEOUT_S.") from exc
+            time.sleep(pause_s * attempt)
+    raise AssertionError("unreachable")

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select, text, upd
 
 from schemas.base import Extract, Reject
 from warehouse.bulk import insert_frame
+from warehouse.residence import attribute_batch
 from warehouse.tables import metadata
 from warehouse.tables.registre import anomalies, chargements, rejets
 
@@ -42,8 +43,13 @@ class LoadOutcome:
 
 
 def lock_writers(conn: Connection) -> None:
+    """One writing transaction at a time (SQLite: BEGIN IMMEDIATE already did it). Waiting for
+    another writer is normal, so this wait is exempt from the session's lock_timeout."""
     if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT set_config('cpts.lock_timeout', current_setting('lock_timeout'), true), "
+                          "set_config('lock_timeout', '0', true)"))
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+        conn.execute(text("SELECT set_config('lock_timeout', current_setting('cpts.lock_timeout'), true)"))
 
 
 def loaded_id(conn: Connection, sha256: str) -> int | None:
@@ -138,8 +144,11 @@ def _write(conn: Connection, info: DeliveryInfo, extract: Extract) -> LoadOutcom
 
 
 def _insert_facts(conn: Connection, batch: int, extract: Extract) -> int:
-    return sum(insert_frame(conn, metadata.tables[name], frame.with_columns(chargement_id=pl.lit(batch)))
-               for name, frame in extract.tables.items())
+    """Insert the rows and attribute them to territories of residence, in the caller's transaction."""
+    loaded = sum(insert_frame(conn, metadata.tables[name], frame.with_columns(chargement_id=pl.lit(batch)))
+                 for name, frame in extract.tables.items())
+    attribute_batch(conn, batch, extract.tables)
+    return loaded
 
 
 def rewrite_scope(engine: Engine, batch: int, extract: Extract, expected_rows: int | None) -> int:

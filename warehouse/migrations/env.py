@@ -12,7 +12,10 @@ if engine is None:  # plain `alembic` command line
 
     engine = make_engine(get_settings().database_url)
 
+from warehouse.loading import lock_writers  # noqa: E402
+
 with engine.begin() as connection:
+    lock_writers(connection)  # one upgrade (and no load) at a time on this warehouse
     context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
                       compare_type=True)
     with context.begin_transaction():

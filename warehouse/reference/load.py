@@ -10,6 +10,8 @@ from sqlalchemy import Engine, delete, select
 from cpts.residence import wholly_inside_postal_codes
 from warehouse import reference
 from warehouse.bulk import insert_frame
+from warehouse.loading import lock_writers
+from warehouse.residence import reattribute_all
 from warehouse.tables import reference as ref
 
 
@@ -24,6 +26,7 @@ def load_reference(engine: Engine) -> bool:
     """Replace the reference tables if their source files changed; True when (re)loaded."""
     fingerprint = _fingerprint()
     with engine.begin() as conn:
+        lock_writers(conn)
         current = conn.execute(
             select(ref.reference_versions.c.sha256).where(ref.reference_versions.c.nom == "reference")
         ).scalar_one_or_none()
@@ -44,4 +47,5 @@ def load_reference(engine: Engine) -> bool:
             {"territoire": list(inside.values()), "code_postal": list(inside.keys())}))
         insert_frame(conn, ref.reference_versions,
                      pl.DataFrame({"nom": ["reference"], "sha256": [fingerprint]}))
+        reattribute_all(conn)  # the territories' communes may have changed
     return True

@@ -10,9 +10,10 @@ from warehouse.tables import (
     qualite,
     reference,
     registre,
+    residence,
     sas,
 )
 from warehouse.tables.base import metadata
 
 __all__ = ["activite", "annuaire", "contrat", "cpam", "hopital", "marts", "metadata", "qualite", "reference",
-           "registre", "sas"]
+           "registre", "residence", "sas"]

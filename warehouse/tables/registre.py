@@ -74,3 +74,16 @@ cle_pseudonymisation = Table(
     Column("depuis", DateTime, nullable=False, comment="Premier chargement ou dernière rotation"),
     comment="Empreinte de la clé de pseudonymisation des données de l'entrepôt",
 )
+
+executions = Table(
+    "executions", metadata,
+    Column("id", IdType, primary_key=True, autoincrement=True),
+    Column("debut", DateTime, nullable=False),
+    Column("fin", DateTime),
+    Column("statut", String(20), nullable=False, comment="en_cours, termine, echec, interrompu"),
+    Column("fichiers_prevus", Text, comment="Fichiers trouvés dans la boîte de dépôt (un par ligne)"),
+    Column("flow_run_id", String(36), comment="Exécution Prefect, si la course tourne sous Prefect"),
+    Column("message", Text),
+    comment="Registre des chargements nocturnes : une ligne par exécution ; « en_cours » laissé par "
+            "un processus arrêté brutalement devient « interrompu » au lancement suivant",
+)

@@ -1,12 +1,3 @@
--- Residence attribution of MCO stays, same rule as residence_passages (exports.md, Residence).
-CREATE VIEW residence_sejours AS
-SELECT s.id AS sejour_id, tc.territoire
-FROM sejours_mco s JOIN territoires_communes tc ON tc.code_insee = s.commune_residence
-UNION ALL
-SELECT s.id, tcp.territoire
-FROM sejours_mco s JOIN territoires_codes_postaux tcp ON tcp.code_postal = s.cp_residence
-WHERE s.commune_residence IS NULL;
-
 -- Analysts: one row per (stay, territory of residence).
 CREATE VIEW sejours_mco_residents AS
 SELECT r.territoire, s.*

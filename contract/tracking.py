@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 from contract.projection import assess, factor, project
 from report.tiers import NON_EVALUABLE, Earned, earned, mission_money, tiers_from_annex
 from warehouse.catalogue import catalogue
+from warehouse.loading import lock_writers
 from warehouse.materialise import materialise
 from warehouse.periods import DATED_SOURCES, Period, as_date, contract_years
 from warehouse.tables.activite import annexe_enveloppes, annexe_indicateurs, annexe_parametres
@@ -154,6 +155,7 @@ def track(engine: Engine, territoire: str, today: date,
 def _store(engine: Engine, key: dict, rows: list[dict]) -> None:
     """Replace today's series only: earlier nights stay as the tracking history."""
     with engine.begin() as conn:
+        lock_writers(conn)
         conn.execute(delete(contrat_suivi).where(
             contrat_suivi.c.territoire == key["territoire"], contrat_suivi.c.annee == key["annee"],
             contrat_suivi.c.date_calcul == key["date_calcul"]))

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from contract.enveloppes import source
 from contract.proposal import Baseline, Proposal
-from cpts.private import private_dir, private_file
+from cpts.atomic import atomic_path
 from cpts.secrecy import RATE_UNITS, Published, publish, round_half_up
 from schemas.cpts_annexe import ENVELOPES, INDICATORS, TIER_COLUMNS
 from schemas.workbook_labels import MISSIONS
@@ -37,10 +37,9 @@ def write_annex(proposal: Proposal, folder: Path, threshold: int = 10) -> Path:
     _parameters(book.active, proposal)
     _envelopes(book.create_sheet("Enveloppes"), proposal)
     _indicators(book.create_sheet("Indicateurs"), proposal, threshold)
-    private_dir(folder)
     path = folder / file_name(proposal.annee, proposal.territoire)
-    book.save(path)
-    private_file(path)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
     return path
 
 

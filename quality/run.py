@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, insert
 
+from cpts.atomic import publish_tree
 from cpts.config import Settings
 from cpts.private import private_dir, private_tree
 from quality.details import describe
 from schemas.quality import Check, checks
+from warehouse.loading import lock_writers
 from warehouse.tables.qualite import qualite_resultats
 
 
@@ -63,10 +66,15 @@ def run_checks(engine: Engine, settings: Settings, tables: set[str] | None = Non
     selected = [c for c in checks() if tables is None or c.table in tables]
     dialect = engine.dialect.name
     directory = docs_dir(settings)
+    # Built aside then published file by file (atomic replace): readers never see half a page.
     private_dir(directory)
-    outcomes = run_gx(engine.url.render_as_string(hide_password=False), dialect, selected, directory,
+    staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=".docs-"))
+    outcomes = run_gx(engine.url.render_as_string(hide_password=False), dialect, selected, staging,
                       run_name=summary.execution_id)
-    private_tree(directory)  # pages written by Great Expectations quote failing values
+    private_tree(staging)  # pages written by Great Expectations quote failing values
+    publish_tree(staging, directory)
+    outcomes = {name: replace(o, page=directory / o.page.relative_to(staging) if o.page else None)
+                for name, o in outcomes.items()}
     with engine.connect() as conn:
         for check in selected:
             gx = outcomes[check.nom]
@@ -103,4 +111,5 @@ def store(engine: Engine, summary: QualitySummary) -> None:
     } for r in summary.results]
     if rows:
         with engine.begin() as conn:
+            lock_writers(conn)
             conn.execute(insert(qualite_resultats), rows)

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, and_, or_, select, text, update
 from quality.details import failing_condition
 from quality.gx_run import derived_query
 from schemas.quality import checks
+from warehouse.loading import lock_writers
 from warehouse.tables.marts import indicateurs_resultats as ir
 from warehouse.tables.qualite import qualite_resultats as qr
 
@@ -23,6 +24,7 @@ def mark_provisional(engine: Engine, execution_id: str) -> int:
     """Mark the indicator rows hit by the run's failed `fail` checks; returns rows updated."""
     updated = 0
     with engine.begin() as conn:
+        lock_writers(conn)
         failures = conn.execute(select(qr).where(
             qr.c.execution_id == execution_id, qr.c.severite == "fail", qr.c.reussi.is_(False),
             or_(qr.c.indicateurs.is_not(None), qr.c.table_controlee == ir.name))).mappings().all()

@@ -8,8 +8,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import Connection, Engine
 
+from cpts.atomic import atomic_path
 from cpts.config import Settings
-from cpts.private import private_dir, private_file
 from report import data, methode, missions, qualite, synthese, tiers
 from report.figures import breakdown_figures
 from report.model import MISSIONS, MissionBlock, line, money_for
@@ -44,9 +44,8 @@ def build_report(engine: Engine, settings: Settings, territoire: str, annee: int
     qualite.write(wb, *quality, subtitle)
     methode.write(wb, indicators, annee, threshold)
     path = report_path(out_dir or settings.reports_dir, territoire, annee)
-    private_dir(path.parent)
-    wb.save(path)
-    private_file(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return path
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, text
 from warehouse.catalogue import Indicator, catalogue, completude, sources
 from warehouse.catalogue.fonctions import REGISTRY
 from warehouse.catalogue.ventilations import BREAKDOWNS, Cell
+from warehouse.loading import lock_writers
 from warehouse.periods import Period, as_date
 from warehouse.tables.marts import indicateurs_catalogue, indicateurs_resultats, indicateurs_ventilations
 
@@ -140,6 +141,7 @@ def materialise(engine: Engine, territoires: list[str], periods: list[Period],
     indicators = [i for i in catalogue().values() if codes is None or i.code in codes]
     memo: dict = {}  # completeness reasons per (kind, period), shared by territories and indicators
     with engine.begin() as conn:
+        lock_writers(conn)  # one writer at a time, also outside the nightly's run lock
         upsert_catalogue(conn)
         for territoire in territoires:
             for period in periods:

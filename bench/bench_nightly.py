@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -23,53 +22,9 @@ from sqlalchemy.engine import make_url
 
 from cpts.config import Settings
 from generator import generate
+from tasks.nightly_stages import STAGES, run_stages
 
 KEY = "cle-de-banc-d-essai"
-STAGES = ["chargement", "statistiques", "qualite", "indicateurs", "contrat", "rapports"]
-
-
-def run_stages(settings: Settings, inbox: Path) -> dict[str, float]:
-    """The nightly's stages in flow order, each timed (lazy imports: Prefect stays out of --help)."""
-    from contract.tracking import track
-    from quality.tasks import apply_quality_statuses, check_quality
-    from tasks.inbox import archive, discover
-    from tasks.ingest import ingest_delivery
-    from tasks.warehouse_tasks import (
-        build_report_file,
-        compute_indicators,
-        upgrade_warehouse,
-        years_with_data,
-    )
-    from warehouse import reference
-    from warehouse.db import make_engine, refresh_statistics
-
-    times: dict[str, float] = {}
-    engine = make_engine(settings.database_url)
-    upgrade_warehouse.fn(settings)
-
-    def timed(stage: str, step: Callable[[], object]) -> object:
-        started = time.perf_counter()
-        out = step()
-        times[stage] = time.perf_counter() - started
-        return out
-
-    def load() -> None:
-        for delivery in discover(str(inbox))[0]:
-            ingest_delivery(engine, archive(delivery, settings.archive_path), settings)
-
-    timed("chargement", load)
-    timed("statistiques", lambda: refresh_statistics(engine))
-    quality = timed("qualite", lambda: check_quality.fn(settings))
-    timed("indicateurs", lambda: (compute_indicators.fn(settings),
-                                  apply_quality_statuses.fn(settings, quality.execution_id)))
-    # contract.tracking directly: the task would also publish Prefect artifacts (needs an API)
-    timed("contrat", lambda: [track(engine, t, date(2025, 1, 15)) for t in reference.territory_codes()])
-    years = years_with_data.fn(settings)
-    year = years[-1] if years else None
-    timed("rapports", lambda: [build_report_file.fn(settings, t, year)
-                               for t in reference.territory_codes()] if year else None)
-    engine.dispose()
-    return times
 
 
 def _pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
@@ -104,7 +59,7 @@ def main() -> None:
     try:
         for backend, url in [("sqlite", f"sqlite:///{work / 'entrepot.sqlite'}"), ("postgresql", pg_url)]:
             settings = Settings(data_dir=work / backend, warehouse_url=url, pseudo_key=KEY)
-            results[backend] = run_stages(settings, work / "depot")
+            results[backend] = run_stages(settings, str(work / "depot"), date(2025, 1, 15)).seconds
     finally:
         drop()
     print(f"{'étape':<14}{'SQLite (s)':>12}{'PostgreSQL (s)':>16}{'PG/SQLite':>11}")

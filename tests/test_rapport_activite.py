@@ -1,19 +1,25 @@
-"""Given a freshly generated inbox (seed 42), when the nightly ingestion and materialisation run,
-then Vallée du Gier's indicators equal the 2023–2024 activity report of indicators.md, exactly."""
+"""Given a freshly generated inbox (seed 42), when the whole nightly runs, then Vallée du Gier's
+indicators equal the 2023–2024 activity report of indicators.md, exactly, and PostgreSQL publishes
+the very same indicator rows as SQLite."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from cpts.config import Settings
 from cpts.secrecy import RATE_UNITS, format_fr
 from generator import generate
-from tasks.ingest import ingest_inbox
+from tasks.nightly_stages import StagesRun, run_stages
+from tests.conftest import TEST_KEY, private_warehouse
 from warehouse.catalogue import catalogue
-from warehouse.materialise import Period, materialise
+from warehouse.db import make_engine
 from warehouse.tables.marts import indicateurs_resultats, indicateurs_ventilations
 
 # The activity report (indicators.md, "The activity report to reproduce"): the specification.
@@ -34,6 +40,7 @@ REPORT = {
     "QUAL_PS_FORMES": (None, "18"),
     "ACC_RENCONTRES": (None, "3"),
 }
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 MEMBERS_2024 = {
     "Médecin généraliste": 14, "Médecin spécialiste": 5, "Infirmier": 40, "Pharmacien": 17,
     "Masseur-kinésithérapeute": 12, "Orthophoniste": 12, "Biologiste": 4, "Pédicure-podologue": 3,
@@ -50,14 +57,36 @@ def generated_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.slow
-def test_the_activity_report_is_reproduced_from_generated_exports(
-        engine: Engine, settings: Settings, generated_inbox: Path) -> None:
-    report = ingest_inbox(engine, settings, str(generated_inbox))
-    refused = [(d.name, o.message) for d, o in report.outcomes if o.statut == "quarantaine"]
-    assert refused == []
+@pytest.fixture(scope="module")
+def sample_nightly(request: pytest.FixtureRequest, generated_inbox: Path,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[str, StagesRun]]]:
+    """The whole nightly on the sample inbox, once per backend (PostgreSQL when reachable)."""
+    backends = ["sqlite"] + (["postgresql"] if request.getfixturevalue("pg_server") is not None else [])
+    with ExitStack() as stack:
+        out = {}
+        for backend in backends:
+            folder = tmp_path_factory.mktemp(backend)
+            url = stack.enter_context(private_warehouse(SimpleNamespace(
+                param=backend, getfixturevalue=request.getfixturevalue), folder))
+            settings = Settings(data_dir=folder / "var", warehouse_url=url, pseudo_key=TEST_KEY)
+            out[backend] = url, run_stages(settings, str(generated_inbox), date(2025, 1, 15))
+        yield out
 
-    materialise(engine, ["vallee-du-gier"], [Period.calendar_year(2023), Period.calendar_year(2024)])
+
+def nightly_of(sample_nightly: dict[str, tuple[str, StagesRun]], backend: str) -> tuple[Engine, StagesRun]:
+    if backend not in sample_nightly:
+        pytest.skip("PostgreSQL injoignable (les tests PostgreSQL sont ignorés hors CI)")
+    url, run = sample_nightly[backend]
+    return make_engine(url), run
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_activity_report_is_reproduced_from_generated_exports(
+        sample_nightly: dict[str, tuple[str, StagesRun]], backend: str) -> None:
+    engine, run = nightly_of(sample_nightly, backend)
+    refused = [(d.name, o.message) for d, o in run.report.outcomes if o.statut == "quarantaine"]
+    assert refused == []
 
     t = indicateurs_resultats
     with engine.connect() as conn:
@@ -68,6 +97,7 @@ def test_the_activity_report_is_reproduced_from_generated_exports(
             indicateurs_ventilations.c.code_indicateur == "ADHERENTS",
             indicateurs_ventilations.c.axe == "profession",
             indicateurs_ventilations.c.periode == "2024")).all())
+    engine.dispose()
     values = {(code, periode): valeur for code, periode, valeur in rows}
     shown = {}
     for code in REPORT:
@@ -77,3 +107,31 @@ def test_the_activity_report_is_reproduced_from_generated_exports(
             for year, expected in zip(("2023", "2024"), REPORT[code], strict=True))
     assert shown == REPORT
     assert {k: int(v) for k, v in members.items()} == MEMBERS_2024
+
+
+def published_values(engine: Engine) -> list[tuple]:
+    """Every row analysts read, without the computation time; floats compared to 1e-9 relative."""
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT territoire, code_indicateur, libelle, type_periode, periode, date_debut, date_fin, "
+            "valeur, numerateur, denominateur, valeur_masquee_source, statut, motif_statut, "
+            "version_catalogue, lignage FROM indicateurs_valeurs")).all()
+    engine.dispose()
+    return sorted(tuple(_comparable(v) for v in r) for r in rows)
+
+
+def _comparable(v: object) -> object:
+    if isinstance(v, float):
+        return float(f"{v:.12g}")
+    return str(v) if isinstance(v, date) else v
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_the_whole_nightly_gives_the_same_indicator_rows_on_postgresql_as_on_sqlite(
+        sample_nightly: dict[str, tuple[str, StagesRun]]) -> None:
+    on_postgres = published_values(nightly_of(sample_nightly, "postgresql")[0])
+    on_sqlite = published_values(nightly_of(sample_nightly, "sqlite")[0])
+
+    assert len(on_sqlite) > 1000
+    assert on_postgres == on_sqlite

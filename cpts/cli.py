@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cpts.config import ConfigurationError, get_settings
+from cpts.config import get_settings
 
 app = typer.Typer(help="Observatoire CPTS : exports → entrepôt → indicateurs.", no_args_is_help=True)
 db_app = typer.Typer(help="Gestion de l'entrepôt.")
@@ -91,13 +91,15 @@ def nightly(
     inbox: Annotated[str | None, typer.Option("--inbox", help="Boîte de dépôt à lire")] = None,
 ) -> None:
     """Lance le chargement nocturne en local (sans serveur Prefect)."""
+    from cpts.failures import explain, quiet_tracebacks
     from flows.nightly import chargement_nocturne
     from flows.summary import describe_outcomes
 
+    quiet_tracebacks()
     try:
         report = chargement_nocturne(boite_de_depot=inbox)
-    except ConfigurationError as exc:
-        _fail(str(exc))
+    except Exception as exc:  # the person running it gets a sentence, not a stack trace
+        _fail(explain(exc))
     for line in describe_outcomes(report):
         typer.echo(line)
 

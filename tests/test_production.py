@@ -25,7 +25,7 @@ from flows.nightly import chargement_nocturne
 from tests.builders import month_of_passages, write_rpu_csv
 from tests.conftest import TEST_KEY, private_warehouse
 from warehouse import runs
-from warehouse.db import make_engine
+from warehouse.db import LOCK_ATTEMPTS, WarehouseBusy, make_engine, retry_on_lock
 from warehouse.views import VIEWS_DIGEST, views_digest
 
 CHU = "420784878"
@@ -41,7 +41,7 @@ SNAPSHOT = {
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def prefect_server() -> Iterator[None]:
     with prefect_test_harness(server_startup_timeout=180):  # generous: the machine is shared
         yield
@@ -58,7 +58,7 @@ def nightly_env(monkeypatch: pytest.MonkeyPatch, url: str, data_dir: Path) -> Se
 
 
 @pytest.fixture
-def nightly_settings(warehouse_url: str, tmp_path: Path,
+def nightly_settings(prefect_server: None, warehouse_url: str, tmp_path: Path,
                      monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
     yield nightly_env(monkeypatch, warehouse_url, tmp_path / "var")
     get_settings.cache_clear()
@@ -86,7 +86,8 @@ def latest_artifact(key: str) -> str:
 
 
 @pytest.fixture(params=BACKENDS)
-def two_warehouses(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
+def two_warehouses(request: pytest.FixtureRequest, tmp_path: Path,
+                   prefect_server: None) -> Iterator[tuple[str, str]]:
     """Two private warehouses of one backend: one for the runs under test, one for a reference run."""
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -192,3 +193,28 @@ def test_an_analyst_reads_published_views_only_and_keeps_grant_and_own_view_acro
             conn.execute(text(f"DROP OWNED BY {marie}"))
             conn.execute(text(f"DROP ROLE {marie}"))
         owner.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("warehouse_url", ["postgresql"], indirect=True)
+def test_a_migration_blocked_by_an_analyst_transaction_retries_then_says_so_in_french(
+        warehouse_url: str) -> None:
+    analyst = create_engine(warehouse_url).connect()
+    analyst.execute(text("SELECT COUNT(*) FROM indicateurs_valeurs")).scalar()  # left open
+    engine = make_engine(warehouse_url, lock_timeout_s=0.2)
+    attempts = []
+
+    def migration() -> None:  # DDL needs the lock the analyst's read holds
+        attempts.append(1)
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE indicateurs_resultats ADD COLUMN essai integer"))
+
+    try:
+        with pytest.raises(WarehouseBusy, match="transaction ouverte") as busy:
+            retry_on_lock(migration, "la mise à niveau de l'entrepôt", pause_s=0.05)
+        assert len(attempts) == LOCK_ATTEMPTS and "CPTS_LOCK_TIMEOUT_S" in str(busy.value)
+        analyst.rollback()  # the analyst closes her transaction: the next try goes through
+        retry_on_lock(migration, "la mise à niveau de l'entrepôt", pause_s=0.05)
+    finally:
+        analyst.close()
+        engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 import uuid
@@ -59,22 +60,11 @@ def docs_dir(settings: Settings) -> Path:
 
 def run_checks(engine: Engine, settings: Settings, tables: set[str] | None = None) -> QualitySummary:
     """Validate the warehouse (all tables of schemas/quality, or `tables`), store and return results."""
-    from quality.gx_run import run_gx  # lazy: Great Expectations stays out of the loading path
-
     started = time.perf_counter()
     summary = QualitySummary(str(uuid.uuid4()), datetime.now().replace(microsecond=0))
     selected = [c for c in checks() if tables is None or c.table in tables]
     dialect = engine.dialect.name
-    directory = docs_dir(settings)
-    # Built aside then published file by file (atomic replace): readers never see half a page.
-    private_dir(directory)
-    staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=".docs-"))
-    outcomes = run_gx(engine.url.render_as_string(hide_password=False), dialect, selected, staging,
-                      run_name=summary.execution_id)
-    private_tree(staging)  # pages written by Great Expectations quote failing values
-    publish_tree(staging, directory)
-    outcomes = {name: replace(o, page=directory / o.page.relative_to(staging) if o.page else None)
-                for name, o in outcomes.items()}
+    outcomes = _validate(engine, dialect, selected, docs_dir(settings), summary.execution_id)
     with engine.connect() as conn:
         for check in selected:
             gx = outcomes[check.nom]
@@ -82,10 +72,30 @@ def run_checks(engine: Engine, settings: Settings, tables: set[str] | None = Non
             summary.results.append(CheckResult(
                 check, gx.success, gx.element_count, gx.unexpected_count, gx.unexpected_percent,
                 _message(check, gx.success, gx.unexpected_percent, details), debut, fin, gx.page))
-    summary.docs_index = directory / "index.html"
+    summary.docs_index = docs_dir(settings) / "index.html"
     summary.duree_s = time.perf_counter() - started
     store(engine, summary)
     return summary
+
+
+def _validate(engine: Engine, dialect: str, selected: list[Check], directory: Path,
+              run_name: str) -> dict:
+    """Great Expectations builds the Data Docs aside, then they are published file by file
+    (atomic replace): readers and a concurrent run never see half a page."""
+    from quality.gx_run import run_gx  # lazy: Great Expectations stays out of the loading path
+
+    private_dir(directory)
+    staging = Path(tempfile.mkdtemp(dir=directory.parent, prefix=".docs-"))
+    try:
+        outcomes = run_gx(engine.url.render_as_string(hide_password=False), dialect, selected, staging,
+                          run_name=run_name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    private_tree(staging)  # pages written by Great Expectations quote failing values
+    publish_tree(staging, directory)
+    return {name: replace(o, page=directory / o.page.relative_to(staging) if o.page else None)
+            for name, o in outcomes.items()}
 
 
 def _message(check: Check, ok: bool, share: float | None, details: str) -> str:

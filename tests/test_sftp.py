@@ -38,7 +38,7 @@ class PasswordOnly(asyncssh.SSHServer):
 
 @pytest.fixture(scope="module")
 def prefect_server() -> Iterator[None]:
-    with prefect_test_harness(server_startup_timeout=60):
+    with prefect_test_harness(server_startup_timeout=180):
         yield
 
 

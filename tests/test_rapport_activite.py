@@ -70,7 +70,6 @@ def sample_nightly(request: pytest.FixtureRequest, generated_inbox: Path,
                 param=backend, getfixturevalue=request.getfixturevalue), folder))
             settings = Settings(data_dir=folder / "var", warehouse_url=url, pseudo_key=TEST_KEY)
             out[backend] = url, run_stages(settings, str(generated_inbox), date(2025, 1, 15))
-            print(backend, {k: round(v, 1) for k, v in out[backend][1].seconds.items()})  # with -s
         yield out
 
 

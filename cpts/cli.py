@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cpts.config import get_settings
+from cpts.config import ConfigurationError, get_settings
 
 app = typer.Typer(help="Observatoire CPTS : exports → entrepôt → indicateurs.", no_args_is_help=True)
 db_app = typer.Typer(help="Gestion de l'entrepôt.")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import email.policy
 import os
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -98,31 +97,6 @@ def test_the_nightly_loads_the_inbox_and_publishes_its_artifacts(flow_settings: 
     report_link = latest_artifact("rapport-vallee-du-gier")
     assert "rapport_dialogue_gestion_vallee-du-gier_2024.xlsx" in report_link.data
     assert "index.html" in latest_artifact("qualite-docs").data
-
-
-def test_two_nightly_runs_at_once_never_load_a_file_twice(flow_settings: Settings) -> None:
-    fill_inbox(flow_settings)
-    from warehouse.db import upgrade
-
-    upgrade(make_engine(flow_settings.database_url))  # first-ever migration is not concurrent
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            chargement_nocturne()
-        except BaseException as exc:  # reported to the main thread below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-
-    assert not errors
-    passages, per_sha = loaded_rows(flow_settings)
-    assert passages == 52
-    assert len(per_sha) == 2 and set(per_sha.values()) == {1}
 
 
 def test_a_run_killed_mid_load_leaves_nothing_partial_and_the_next_run_completes_it(

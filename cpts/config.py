@@ -7,7 +7,7 @@ import secrets
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -28,8 +28,29 @@ class ConfigurationError(RuntimeError):
     """A configuration problem, explained in French to the person running the pipeline."""
 
 
+class Limits(BaseModel):
+    """Resource limits checked before a delivery is parsed (env: `CPTS_LIMITS__XLSX_MAX_RATIO=50`).
+
+    A file beyond a limit is refused with a French message naming the limit; what passes them is
+    bounded in memory (a few hundred MB at most), whatever its content.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    file_max_mb: int = Field(100, description="Taille maximale d'un fichier CSV ou XML lu en mémoire (Mo)")
+    streamed_max_mb: int = Field(4096, description="Taille maximale d'un fichier lu en flux : Annuaire (Mo)")
+    line_max_bytes: int = Field(65_536, description="Longueur maximale d'une ligne de fichier texte (octets)")
+    xml_max_depth: int = Field(32, description="Profondeur maximale d'imbrication XML")
+    xlsx_member_max_mb: int = Field(50, description="Taille décompressée maximale d'une partie (Mo)")
+    xlsx_total_max_mb: int = Field(200, description="Taille décompressée maximale d'un classeur (Mo)")
+    xlsx_max_ratio: int = Field(100, description="Taux de compression maximal d'une partie de classeur")
+    xlsx_max_rows: int = Field(100_000, description="Nombre maximal de lignes d'une feuille")
+    xlsx_max_columns: int = Field(256, description="Nombre maximal de colonnes d'une feuille")
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CPTS_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CPTS_", env_file=".env", extra="ignore",
+                                      env_nested_delimiter="__")
 
     data_dir: Path = Field(DEFAULT_DATA_DIR, description="Dossier des données locales (var/)")
     warehouse_url: str | None = Field(
@@ -71,6 +92,7 @@ class Settings(BaseSettings):
     smtp_utilisateur: str | None = Field(None, description="Identifiant SMTP (facultatif)")
     smtp_mot_de_passe: SecretStr | None = Field(None, description="Mot de passe SMTP (facultatif)")
     smtp_starttls: bool = Field(False, description="STARTTLS vers le serveur SMTP")
+    limits: Limits = Field(default_factory=Limits, description="Limites de ressources avant lecture")
 
     @property
     def database_url(self) -> str:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
-_FINESS_RE = re.compile(r"^(\d{2}|2[AB])\d{7}$")
-_RPPS_RE = re.compile(r"^1\d{10}$")
-# Sex 1/2, year, month 01-12 or 20-99 (unknown/fictitious), department (2A/2B too),
-# commune, order, key. Only 15-character values can be NIRs.
-_NIR_RE = re.compile(r"^[12]\d{2}(0[1-9]|1[0-2]|[2-9]\d)(\d{2}|2[AB])\d{6}\d{2}$")
+from cpts.nir import find_nir
+
+# ASCII digits only: `\d` would accept Arabic-Indic and other Unicode digits.
+_FINESS_RE = re.compile(r"^([0-9]{2}|2[AB])[0-9]{7}$")
+_RPPS_RE = re.compile(r"^1[0-9]{10}$")
 
 
 def luhn_valid(digits: str) -> bool:
     """Luhn check over a string of digits (the key being the last digit)."""
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         return False
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -57,8 +57,12 @@ def nir_key(first13: str) -> int:
 
 
 def looks_like_nir(value: str) -> bool:
-    """True for a 15-character value with a NIR's structure and a valid key."""
+    """True for a value that is a NIR as a whole (structure and valid key), see `cpts.nir`."""
     value = value.strip()
-    if len(value) != 15 or not _NIR_RE.match(value):
-        return False
-    return nir_key(value[:13]) == int(value[13:])
+    found = find_nir(value)
+    return found is not None and found.group(0) == value
+
+
+def ascii_digits(value: str) -> bool:
+    """Digits 0-9 only (identifiers: FINESS, RPPS, INSEE and postal codes)."""
+    return value.isascii() and value.isdigit()

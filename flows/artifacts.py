@@ -9,6 +9,7 @@ from urllib.parse import quote
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
 from cpts.config import Settings, get_settings
+from cpts.nir import redact
 from cpts.publication import indicator_rows
 from flows.summary import STATUS_LABELS, refusal_counts
 from portal.registry import last_refusals, rejects_of, where
@@ -68,7 +69,8 @@ def read_details(settings: Settings, report: IngestReport) -> FileDetails:
 
 
 def _one_line(text: str | None) -> str:
-    return (text or "").replace("\n", " ").strip()
+    """A message on one line, redacted: it may quote the input (cpts.nir)."""
+    return (redact(text) or "").replace("\n", " ").strip()
 
 
 def interrupted_lines(report: IngestReport) -> list[str]:
@@ -81,7 +83,7 @@ def interrupted_lines(report: IngestReport) -> list[str]:
         if run.unloaded:
             lines += ["Fichiers qu'elle avait trouvés et n'a pas chargés (repris ci-dessus s'ils "
                       "sont encore dans la boîte de dépôt) :", "",
-                      *[f"- {name}" for name in run.unloaded], ""]
+                      *[f"- {redact(name)}" for name in run.unloaded], ""]
     return lines
 
 
@@ -107,11 +109,11 @@ def files_markdown(report: IngestReport, error: str | None = None,
     if refused or with_rejects:
         lines += ["", "## À corriger", ""]
     for d, o in refused:
-        lines += [f"### {d.name} — {STATUS_LABELS.get(o.statut, o.statut)}", "",
+        lines += [f"### {d.shown_name} — {STATUS_LABELS.get(o.statut, o.statut)}", "",
                   f"Motif : {_one_line(o.message)}", "",
                   "À faire : corrigez le fichier puis déposez-le à nouveau ; rien n'en a été chargé.", ""]
     for d, o in with_rejects:
-        lines += [f"### {d.name} — chargé, {o.lignes_rejetees} ligne(s) rejetée(s)", ""]
+        lines += [f"### {d.shown_name} — chargé, {o.lignes_rejetees} ligne(s) rejetée(s)", ""]
         shown = details.rejects.get(o.chargement_id, [])
         lines += [f"- {where(r)} : {_one_line(r['motif'])}" for r in shown]
         if o.lignes_rejetees > len(shown):
@@ -122,26 +124,26 @@ def files_markdown(report: IngestReport, error: str | None = None,
     unread, unknown = report.refused_entries(), [d for d in report.unmatched if not d.refus]
     if unread:
         lines += ["## Entrées refusées sans être lues (laissées dans la boîte de dépôt)", ""]
-        lines += [f"- {d.provider}/{d.name} : {d.refus}" for d in unread]
+        lines += [f"- {d.provider}/{d.shown_name} : {_one_line(d.refus)}" for d in unread]
         lines.append("")
     if unknown:
         lines += ["## Noms de fichiers non reconnus (laissés dans la boîte de dépôt)", ""]
-        lines += [f"- {d.provider}/{d.name}" for d in unknown]
+        lines += [f"- {d.provider}/{d.shown_name}" for d in unknown]
         lines += ["", "Renommez-les selon exports.md puis relancez le chargement.", ""]
     if clean or with_rejects:
         lines += ["## Nouveaux chargements", ""]
-        lines += [f"- {d.provider}/{d.name} : {o.lignes_chargees} ligne(s) chargée(s)"
+        lines += [f"- {d.provider}/{d.shown_name} : {o.lignes_chargees} ligne(s) chargée(s)"
                   + (f", {o.lignes_remplacees} remplacée(s)" if o.lignes_remplacees else "")
                   for d, o in [*with_rejects, *clean]]
         lines.append("")
     if refused_again:
         lines += ["## Déjà refusés (toujours dans la boîte de dépôt)", ""]
-        lines += [f"- {d.name} : "
+        lines += [f"- {d.shown_name} : "
                   f"{_one_line(details.earlier.get(d.sha256 or '', 'refusé lors d’un passage précédent'))}"
                   for d, _ in refused_again]
         lines.append("")
     if error:
-        lines += ["## Chargement interrompu", "", error, "",
+        lines += ["## Chargement interrompu", "", _one_line(error), "",
                   "Les fichiers non listés ci-dessus n'ont pas été traités ; le fichier en cours "
                   "n'a rien laissé de partiel. Relancez « Chargement nocturne » une fois le problème "
                   "corrigé."]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cpts.nir import redact
 from tasks.ingest import IngestReport
 
 STATUS_LABELS = {
@@ -16,17 +17,18 @@ STATUS_LABELS = {
 def describe_outcomes(report: IngestReport) -> list[str]:
     lines = []
     for delivery, outcome in report.outcomes:
-        line = f"{delivery.provider}/{delivery.name} : {STATUS_LABELS.get(outcome.statut, outcome.statut)}"
+        status = STATUS_LABELS.get(outcome.statut, outcome.statut)
+        line = f"{delivery.provider}/{delivery.shown_name} : {status}"
         if outcome.statut == "charge":
             line += (f" ({outcome.lignes_chargees} lignes, {outcome.lignes_rejetees} rejetées, "
                      f"{outcome.lignes_remplacees} remplacées)")
         if outcome.message:
             line += f" — {outcome.message}"
-        lines.append(line)
+        lines.append(redact(line) or "")
     for delivery in report.refused_entries():
-        lines.append(f"{delivery.provider}/{delivery.name} : {delivery.refus}")
+        lines.append(redact(f"{delivery.provider}/{delivery.shown_name} : {delivery.refus}") or "")
     for delivery in (d for d in report.unmatched if not d.refus):
-        lines.append(f"{delivery.provider}/{delivery.name} : nom de fichier non reconnu, laissé "
+        lines.append(f"{delivery.provider}/{delivery.shown_name} : nom de fichier non reconnu, laissé "
                      "en place (voir exports.md pour les noms attendus)")
     return lines
 

@@ -29,6 +29,7 @@ from schemas.row_rules import (
     require_name_date,
     rule_rejects,
 )
+from schemas.screening import screen_text
 from warehouse.tables.annuaire import annuaire_activites
 
 # Source header (normalised) → warehouse column.
@@ -133,6 +134,7 @@ def scope(extraction: date) -> Scope:
 
 def read(ctx: ReadContext) -> Extract:
     extraction = require_name_date(ctx.match["date"], "%Y%m%d%H%M", ctx.name)
+    screen_text(ctx.path, ctx.name, ctx.limits, streamed=True)
     names, encoding = header(ctx.path, ctx.name)
     source = as_utf8(ctx.path, encoding)
     try:
@@ -169,4 +171,5 @@ FILE_TYPE = FileType(
     pattern=pattern(r"PS_LibreAcces_Personne_activite_(?P<date>\d{12})\.txt"),
     read=read,
     extraction_from_name=extraction_from_name,
+    streamed=True,
 )

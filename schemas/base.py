@@ -19,6 +19,8 @@ import polars as pl
 from pandera.errors import SchemaErrors
 from sqlalchemy import Connection, Delete
 
+from cpts.config import Limits
+
 LINE = "_ligne"  # line (CSV) or row (sheet) number carried through normalisation
 
 
@@ -73,6 +75,7 @@ class ReadContext:
     match: re.Match[str]
     pseudo_key: bytes
     departements: tuple[str, ...] = ("42", "69")
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True)
@@ -86,13 +89,14 @@ class FileType:
     extraction_from_name: Callable[[re.Match[str]], datetime]
     coordinator: bool = False  # coordinator workbooks: no reject threshold, scope rows rejected
     monotonic: bool = False  # cumulative files never go backwards (PMSI)
+    streamed: bool = False  # read in streaming (Annuaire): its own, larger size limit
 
     def matches(self, name: str) -> re.Match[str] | None:
         return self.pattern.fullmatch(name)
 
 
 def pattern(regex: str) -> re.Pattern[str]:
-    return re.compile(regex, re.IGNORECASE)
+    return re.compile(regex, re.IGNORECASE | re.ASCII)  # ASCII: `\d`, `\w` take no other digits
 
 
 def rejects_from_pandera(

@@ -28,11 +28,11 @@ COLUMNS = {
 }
 MASKED = {"<5", "s", "ns"}
 _SITUATION = re.compile(r"situation au\s+(\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE)
-_INSEE = re.compile(r"^(\d{2}|2[AB])\d{3}$")
+_INSEE = re.compile(r"^([0-9]{2}|2[AB])[0-9]{3}$")
 
 
 def read(ctx: ReadContext) -> Extract:
-    book = load(ctx.path, ctx.name)
+    book = load(ctx.path, ctx.name, ctx.limits)
     sheet = book.sheet(SHEET)
     table = find_table(sheet, ctx.name, COLUMNS)
     territoire = territory_from_title(sheet, table.header_row, ctx.name, ctx.match["territoire"])
@@ -46,6 +46,7 @@ def read(ctx: ReadContext) -> Extract:
         if table.extra else []
     if empties:
         anomalies.append(Anomaly(empties[0], "valeur_vide", len(empties)))
+    anomalies += book.formula_anomalies()
     return Extract(
         tables={cpam_patientele_mt.name: frame},
         scope=Scope(f"{territoire}|{situation.isoformat()}", scope_deletes(

@@ -22,11 +22,11 @@ from warehouse.tables import metadata
 
 def read(ctx: ReadContext) -> Extract:
     year = int(ctx.match["annee"])
-    book = load(ctx.path, ctx.name)
+    book = load(ctx.path, ctx.name, ctx.limits)
     territoire = territory_of(book.sheet("Paramètres"), ctx.name, ctx.match["territoire"])
     tables: dict[str, pl.DataFrame] = {}
     rejects: list[Reject] = []
-    anomalies: list[Anomaly] = []
+    anomalies: list[Anomaly] = book.formula_anomalies()
     rows_read = 0
     for spec in SHEETS:
         table = _table(book, spec, ctx.name)

@@ -32,7 +32,7 @@ FONCTIONNEMENT = "Fonctionnement"
 
 def read(ctx: ReadContext) -> Extract:
     year = int(ctx.match["annee"])
-    book = load(ctx.path, ctx.name)
+    book = load(ctx.path, ctx.name, ctx.limits)
     territoire, start, end = _parameters(book, ctx.name, ctx.match["territoire"], year)
     envelopes = _envelopes(find_table(book.sheet("Enveloppes"), ctx.name, ENVELOPES), ctx.name)
     indicators = _indicators(find_table(book.sheet("Indicateurs"), ctx.name,
@@ -50,7 +50,7 @@ def read(ctx: ReadContext) -> Extract:
     deletes = [d for t in (annexe_parametres, annexe_enveloppes, annexe_indicateurs)
                for d in scope_deletes(t, territoire=territoire, annee=year)]
     return Extract(tables=tables, scope=Scope(f"{territoire}|{year}", deletes),
-                   rows_read=1 + len(envelopes) + len(indicators),
+                   rows_read=1 + len(envelopes) + len(indicators), anomalies=book.formula_anomalies(),
                    extraction=datetime.combine(start, datetime.min.time()))
 
 

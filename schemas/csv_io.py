@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import polars as pl
 
-from cpts.identifiers import looks_like_nir
+from cpts.config import Limits
+from cpts.nir import contains_nir, redact
 from schemas.base import LINE, Anomaly, FileRejected
+from schemas.screening import nir_refusal, screen_text
 
 MISSING = ["", "NULL", "NA", "-", "null", "N/A"]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -43,22 +44,31 @@ def decode(raw: bytes, name: str) -> str:
     bad = _CONTROL.search(text)
     if bad:
         line = text[: bad.start()].count("\n") + 1
+        offset = len(text[: bad.start()].encode("utf-8"))
         raise FileRejected(
-            f"{name} : caractères de contrôle ligne {line} : le fichier n'est pas un texte lisible "
-            "(encodage inconnu ou fichier corrompu)."
+            f"{name} : caractère de contrôle U+{ord(bad[0]):04X} ligne {line}"
+            f"{_column_at(text.encode('utf-8'), offset)} : le fichier n'est pas un texte lisible "
+            "(fichier binaire, corrompu ou d'un encodage autre que UTF-8 / windows-1252) ; "
+            "demandez au fournisseur un nouvel export."
         )
     return text
 
 
-def read_delimited(path: Path, name: str, separator: str = ";") -> pl.DataFrame:
-    """All columns as strings, header names normalised, line numbers in `_ligne`."""
+def read_delimited(path: Path, name: str, separator: str = ";",
+                   limits: Limits | None = None) -> pl.DataFrame:
+    """All columns as strings, header names normalised, line numbers in `_ligne`.
+
+    The file is screened first (size, line length, encoding, NIRs); polars then parses UTF-8 bytes
+    (a `StringIO` would hold four bytes per character)."""
+    screen_text(path, name, limits or Limits())
     raw = path.read_bytes()
     if not raw.strip():
         raise FileRejected(f"{name} : fichier vide.")
-    text = decode(raw, name)
+    data = decode(raw, name).encode("utf-8")
+    del raw
     try:
         frame = pl.read_csv(
-            io.StringIO(text), separator=separator, infer_schema=False, null_values=MISSING,
+            data, separator=separator, infer_schema=False, null_values=MISSING,
             truncate_ragged_lines=True, quote_char='"',
         )
     except pl.exceptions.PolarsError as exc:
@@ -91,22 +101,25 @@ def check_columns(
     return [Anomaly(", ".join(extra)[:80], "colonne_en_trop", len(extra))] if extra else []
 
 
+# Prefilter for polars (no look-around in its regex engine): 13 digits, separators allowed.
+_DIGITS_13 = r"[0-9][ .\-\u00a0\u202f]?[0-9]{2}[ .\-\u00a0\u202f]?[0-9]{2}[ .\-\u00a0\u202f]?[0-9AaBb]"
+
+
 def refuse_nir(frame: pl.DataFrame, name: str) -> None:
-    """A NIR anywhere condemns the file; the message names the place, never the value."""
+    """A NIR anywhere (header or value, whole or inside a text) condemns the file; the message
+    names the place, never the value. Raw bytes were screened already; this sees decoded values."""
     for column in frame.columns:
         if column in _NIR_COLUMNS:
             raise FileRejected(
-                f"{name} : colonne « {column} » interdite (numéro de sécurité sociale) ; "
+                f"{redact(name)} : colonne « {column} » interdite (numéro de sécurité sociale) ; "
                 "le fichier est refusé sans être chargé."
             )
+        if contains_nir(column):
+            raise nir_refusal(name, "ligne 1 (en-tête)")
     for column in frame.columns:
         if column == LINE or frame[column].dtype != pl.String:
             continue
-        candidates = frame.filter(pl.col(column).str.len_chars() == 15)
+        candidates = frame.filter(pl.col(column).str.contains(_DIGITS_13))
         for line, value in zip(candidates[LINE], candidates[column], strict=True):
-            if looks_like_nir(value):
-                raise FileRejected(
-                    f"{name} : ligne {line}, colonne « {column} » : valeur ayant la structure "
-                    "d'un NIR (numéro de sécurité sociale). Le fichier est refusé sans être "
-                    "chargé ; demandez au fournisseur un export pseudonymisé."
-                )
+            if contains_nir(value):
+                raise nir_refusal(name, f"ligne {line}, colonne « {redact(column)} »")

@@ -34,7 +34,7 @@ from warehouse.tables.hopital import sejours_mco
 REQUIRED = ["finess", "num_rsa", "date_entree", "date_sortie", "mode_entree", "mode_sortie", "ghm", "dp"]
 PRESENT = ["nir_ano_17", "cp_residence", "provenance", "uhcd"]
 OPTIONAL = ["sexe", "age", "commune_residence", "destination", "dr", "nb_rum"]
-GHM = r"^\d{2}[CKMZ]\d{2}[1-4A-DJTZE]$"
+GHM = r"^[0-9]{2}[CKMZ][0-9]{2}[1-4A-DJTZE]$"
 PMSI_DATES = ("%d%m%Y", "%Y-%m-%d")
 CODES = {
     "sexe": ["1", "2", "3"],
@@ -127,7 +127,7 @@ def read(ctx: ReadContext) -> Extract:
     year, month = int(ctx.match["annee"]), int(ctx.match["mois"])
     if not 1 <= month <= 12:
         raise FileRejected(f"{ctx.name} : mois M{month:02d} du nom de fichier invalide.")
-    raw = read_delimited(ctx.path, ctx.name)
+    raw = read_delimited(ctx.path, ctx.name, limits=ctx.limits)
     anomalies = check_columns(raw, ctx.name, REQUIRED + PRESENT, REQUIRED + PRESENT + OPTIONAL)
     refuse_nir(raw, ctx.name)
     typed = normalise(raw, ctx.pseudo_key)

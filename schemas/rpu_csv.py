@@ -13,7 +13,7 @@ def read(ctx: ReadContext) -> Extract:
     month_start = require_name_date(ctx.match["mois"], "%Y%m", ctx.name)
     year, month = month_start.year, month_start.month
     first, last = rpu.month_bounds(year, month)
-    raw = read_delimited(ctx.path, ctx.name)
+    raw = read_delimited(ctx.path, ctx.name, limits=ctx.limits)
     anomalies = check_columns(raw, ctx.name, rpu.REQUIRED + rpu.PRESENT, rpu.COLUMNS)
     return rpu.extract_passages(raw, ctx.name, finess, first, last, rpu.end_of_month(year, month),
                                 anomalies)

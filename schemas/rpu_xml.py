@@ -14,6 +14,8 @@ import polars as pl
 from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
+from cpts.config import Limits
+from cpts.nir import contains_nir
 from schemas import rpu
 from schemas.base import (
     LINE,
@@ -26,6 +28,7 @@ from schemas.base import (
     pattern,
 )
 from schemas.row_rules import blank_to_null, name_date
+from schemas.screening import nir_refusal, screen_text
 
 HEADER = ("FINESS", "EXTRACT", "DATEDEBUT", "DATEFIN")
 LISTS = {"LISTE_DA": ("DA", "liste_da"), "LISTE_ACTES": ("ACTE", "liste_actes")}
@@ -38,6 +41,8 @@ class _Collector:
     """ElementTree parser target: keeps only the header fields and the current passage."""
 
     parser: DefusedXMLParser | None = None
+    name: str = ""
+    max_depth: int = Limits().xml_max_depth
     header: dict[str, str] = field(default_factory=dict)
     rows: list[dict[str, object]] = field(default_factory=list)
     unknown: set[str] = field(default_factory=set)
@@ -45,9 +50,17 @@ class _Collector:
     _lists: dict[str, list[str]] = field(default_factory=dict)
     _text: list[str] = field(default_factory=list)
     _in_header: bool = False
+    _depth: int = 0
 
-    def start(self, tag: str, _attrib: dict[str, str]) -> None:
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
         self._text = []
+        self._depth += 1
+        if self._depth > self.max_depth:
+            raise FileRejected(
+                f"{self.name} : XML imbriqué sur plus de {self.max_depth} niveaux ligne {self._line()} "
+                "(limite CPTS_LIMITS__XML_MAX_DEPTH) ; fichier refusé sans être chargé.")
+        if any(contains_nir(x) for x in (tag, *attrib, *attrib.values())):
+            raise nir_refusal(self.name, f"ligne {self._line()}, balise <{tag[:40]}>")
         if tag == "ETABLISSEMENT":
             self._in_header = True
         elif tag == "PATIENT":
@@ -58,9 +71,15 @@ class _Collector:
     def data(self, text: str) -> None:
         self._text.append(text)
 
+    def _line(self) -> int | str:
+        return self.parser.parser.CurrentLineNumber if self.parser else "?"
+
     def end(self, tag: str) -> None:
         value = "".join(self._text).strip()
         self._text = []
+        self._depth -= 1
+        if contains_nir(value):  # after entity and character references are resolved
+            raise nir_refusal(self.name, f"ligne {self._line()}, balise <{tag[:40]}>")
         if tag == "ETABLISSEMENT":
             self._in_header = False
         elif self._in_header and tag in HEADER:
@@ -87,9 +106,11 @@ class _Collector:
         return None
 
 
-def parse(path: Path, name: str) -> _Collector:
+def parse(path: Path, name: str, limits: Limits | None = None) -> _Collector:
     """Feed the file by chunks; expat honours the declared encoding (UTF-8 or ISO-8859-1)."""
-    collector = _Collector()
+    limits = limits or Limits()
+    screen_text(path, name, limits)
+    collector = _Collector(name=name, max_depth=limits.xml_max_depth)
     parser = DefusedXMLParser(target=collector, forbid_dtd=True)
     collector.parser = parser
     try:
@@ -150,7 +171,7 @@ def with_ordinals(rejects: list[Reject], frame: pl.DataFrame) -> list[Reject]:
 
 def read(ctx: ReadContext) -> Extract:
     finess = rpu.require_valid_finess(ctx.match["finess"], ctx.name)
-    collector = parse(ctx.path, ctx.name)
+    collector = parse(ctx.path, ctx.name, ctx.limits)
     declared = header_value(collector.header, "FINESS", ctx.name).upper()
     if declared != finess:
         raise FileRejected(f"{ctx.name} : <ETABLISSEMENT>/<FINESS> {declared} différent de celui du "

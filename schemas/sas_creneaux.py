@@ -65,7 +65,7 @@ def row_rules() -> list[tuple[str, pl.Expr, str]]:
 def read(ctx: ReadContext) -> Extract:
     require_name_date(ctx.match["mois"], "%Y%m", ctx.name)
     first, last = month_of_name(ctx.match["mois"])
-    raw = read_delimited(ctx.path, ctx.name)
+    raw = read_delimited(ctx.path, ctx.name, limits=ctx.limits)
     anomalies = check_columns(raw, ctx.name, REQUIRED + PRESENT, REQUIRED + PRESENT)
     refuse_nir(raw, ctx.name)
     typed = normalise(raw)

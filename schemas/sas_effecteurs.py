@@ -50,7 +50,7 @@ def normalise(raw: pl.DataFrame, snapshot: date) -> pl.DataFrame:
 def row_rules(raw: pl.DataFrame) -> list[tuple[str, pl.Expr, str]]:
     rules: list[tuple[str, pl.Expr, str]] = [
         ("id_nat_ps", pl.col("rpps").is_null(), RPPS_REASON),
-        ("profession_code", ~pl.col("profession_code").fill_null("").str.contains(r"^\d{2}$"),
+        ("profession_code", ~pl.col("profession_code").fill_null("").str.contains(r"^[0-9]{2}$"),
          "code profession absent ou mal formé (TRE_G15, 2 chiffres)"),
         ("commune_exercice", pl.col("commune_exercice").is_null(),
          "code INSEE de la commune d'exercice absent ou inconnu du COG"),
@@ -87,7 +87,7 @@ def table_rows(frame: pl.DataFrame) -> pl.DataFrame:
 
 def read(ctx: ReadContext) -> Extract:
     snapshot = require_name_date(ctx.match["date"], "%Y%m%d", ctx.name).date()
-    raw = read_delimited(ctx.path, ctx.name)
+    raw = read_delimited(ctx.path, ctx.name, limits=ctx.limits)
     anomalies = check_columns(raw, ctx.name, REQUIRED + PRESENT, REQUIRED + PRESENT + OPTIONAL)
     refuse_nir(raw, ctx.name)
     typed = normalise(raw, snapshot)

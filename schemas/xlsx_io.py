@@ -1,7 +1,9 @@
 """Tolerant reading of xlsx workbooks made for people: sheets, header rows, cells, references.
 
-Workbooks are small, so every sheet is read once into memory as plain Python values. Cell values
-are never evaluated: a text starting with `=` stays text (the report escapes it on output).
+Workbooks are small, so every sheet is read once into memory as plain Python values, within the
+limits checked first (`schemas.screening`: parts' sizes and ratios; here: rows and columns, whatever
+the dimension a sheet declares). Cell values are never evaluated: a text starting with `=` stays
+text (the report escapes it on output); a formula gives the value Excel cached, noted as an anomaly.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from cpts.identifiers import looks_like_nir
+from cpts.config import Limits
 from cpts.labels import normalise_label
-from schemas.base import FileRejected, Reject
+from cpts.nir import contains_nir, redact
+from schemas.base import Anomaly, FileRejected, Reject
 from schemas.csv_io import MISSING
+from schemas.screening import nir_refusal, scan_parts, screen_workbook
 
 _TEXT_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 _NIR_HEADERS = {"nir", "num secu", "numero securite sociale", "numero de securite sociale"}
@@ -50,6 +54,14 @@ class Sheet:
 class Workbook:
     name: str
     sheets: dict[str, Sheet] = field(default_factory=dict)
+    formulas: list[str] = field(default_factory=list)  # `Feuille!B3` of cells holding a formula
+
+    def formula_anomalies(self) -> list[Anomaly]:
+        """Formula cells: their cached value was used (what the coordinator saw), noted once."""
+        if not self.formulas:
+            return []
+        return [Anomaly(", ".join(self.formulas)[:80], "formule_valeur_calculee", len(self.formulas),
+                        self.formulas[0][:120])]
 
     def sheet(self, expected: str) -> Sheet:
         """The sheet whose normalised name is the expected one; missing → file rejected."""
@@ -63,20 +75,80 @@ class Workbook:
         )
 
 
-def load(path: Path, name: str) -> Workbook:
-    """Every sheet's values; unreadable, truncated or dangerous files are rejected."""
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheets = {ws.title: Sheet(ws.title, [list(r) for r in ws.iter_rows(values_only=True)])
-                      for ws in book.worksheets}
-        finally:
-            book.close()
-    except Exception as exc:  # openpyxl wraps parser errors (zip, XML, defusedxml) in ValueError
-        raise _rejection(exc, name) from None
+def load(path: Path, name: str, limits: Limits | None = None) -> Workbook:
+    """Every sheet's values; unreadable, truncated, oversized or dangerous files are rejected."""
+    limits = limits or Limits()
+    screen_workbook(path, name, limits)
+    sheets = _read_sheets(path, name, limits, data_only=True)
     workbook = Workbook(name, sheets)
     refuse_nir(workbook)
+    nir_part, has_formulas = scan_parts(path)
+    if nir_part:
+        raise nir_refusal(name, f"partie « {nir_part} » du classeur (propriétés, commentaires ou noms)")
+    if has_formulas:
+        workbook.formulas = formula_cells(workbook, _read_sheets(path, name, limits, data_only=False))
     return workbook
+
+
+def _read_sheets(path: Path, name: str, limits: Limits, data_only: bool) -> dict[str, Sheet]:
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        try:
+            return {ws.title: Sheet(ws.title, _rows(ws, name, limits)) for ws in book.worksheets}
+        finally:
+            book.close()
+    except FileRejected:
+        raise
+    except Exception as exc:  # openpyxl wraps parser errors (zip, XML, defusedxml) in ValueError
+        raise _rejection(exc, name) from None
+
+
+def _rows(ws: Any, name: str, limits: Limits) -> list[list[Any]]:
+    """A sheet's rows, trailing empty cells dropped; the declared dimension is ignored (it may
+    claim a million rows), rows and columns beyond the limits refuse the file."""
+    ws.reset_dimensions()
+    rows: list[list[Any]] = []
+    for number, row in enumerate(ws.iter_rows(values_only=True, max_col=limits.xlsx_max_columns + 1),
+                                 start=1):
+        if number > limits.xlsx_max_rows:
+            raise FileRejected(
+                f"{name} : feuille {redact(ws.title)} : plus de {limits.xlsx_max_rows} lignes (limite "
+                "CPTS_LIMITS__XLSX_MAX_ROWS) ; fichier refusé sans être chargé.")
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        if len(values) > limits.xlsx_max_columns:
+            raise FileRejected(
+                f"{name} : feuille {redact(ws.title)}, ligne {number} : une cellule au-delà de la colonne "
+                f"{get_column_letter(limits.xlsx_max_columns)} (limite CPTS_LIMITS__XLSX_MAX_COLUMNS) ; "
+                "fichier refusé sans être chargé.")
+        rows.append(values)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def formula_cells(cached: Workbook, formulas: dict[str, Sheet]) -> list[str]:
+    """`Feuille!B3` of every formula cell; one without a value cached by Excel refuses the file.
+
+    `formulas` holds the same sheets read without cached values: a formula reads `=…` there and
+    differs from its cached value (a text typed as `=…` reads the same in both)."""
+    found = []
+    for title, sheet in formulas.items():
+        for r, row in enumerate(sheet.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if not (isinstance(value, str) and value.startswith("=")):
+                    continue
+                seen = cached.sheets[title].value(r, c)
+                if seen == value:
+                    continue
+                if seen is None:
+                    raise FileRejected(
+                        f"{cached.name} : {sheet.where(r, c)} : formule sans valeur calculée (le classeur "
+                        "n'a pas été recalculé par Excel) ; ouvrez-le dans Excel, enregistrez-le puis "
+                        "déposez-le à nouveau. La formule n'est ni évaluée ni conservée.")
+                found.append(f"{title}!{ref(r, c)}")
+    return found
 
 
 def _rejection(exc: BaseException, name: str) -> FileRejected:
@@ -95,8 +167,11 @@ def _rejection(exc: BaseException, name: str) -> FileRejected:
 
 
 def refuse_nir(workbook: Workbook) -> None:
-    """A NIR in any cell (or a NIR column) condemns the file; the message never shows the value."""
+    """A NIR in a sheet name or any cell, whole or inside a text (or a NIR column), condemns the
+    file; the message never shows the value."""
     for sheet in workbook.sheets.values():
+        if contains_nir(sheet.title):
+            raise nir_refusal(workbook.name, "nom d'une feuille")
         for r, row in enumerate(sheet.rows, start=1):
             for c, value in enumerate(row, start=1):
                 text = text_of(value)
@@ -107,12 +182,8 @@ def refuse_nir(workbook: Workbook) -> None:
                         f"{workbook.name} : {sheet.where(r, c)} : colonne « {text} » interdite "
                         "(numéro de sécurité sociale) ; le fichier est refusé sans être chargé."
                     )
-                if len(text) == 15 and looks_like_nir(text):
-                    raise FileRejected(
-                        f"{workbook.name} : {sheet.where(r, c)} : valeur ayant la structure d'un NIR "
-                        "(numéro de sécurité sociale). Le fichier est refusé sans être chargé ; "
-                        "demandez un export pseudonymisé."
-                    )
+                if contains_nir(text):
+                    raise nir_refusal(workbook.name, sheet.where(r, c))
 
 
 def text_of(value: Any) -> str | None:

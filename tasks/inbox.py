@@ -14,6 +14,7 @@ from typing import IO
 
 import fsspec
 
+from cpts.nir import redact
 from cpts.private import open_private, private_dir
 from schemas.catalog import match
 
@@ -32,6 +33,11 @@ class Delivery:
     sha256: str | None = None
     local_path: str | None = None  # archived copy the readers work on
     refus: str | None = None  # French reason when the entry is not a regular file (never read)
+
+    @property
+    def shown_name(self) -> str:
+        """The name as messages, logs and run names show it (a NIR in a name is masked)."""
+        return redact(self.name) or ""
 
 
 def discover(inbox: str) -> tuple[list[Delivery], list[Delivery]]:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from cpts.config import Settings
-from schemas.base import Extract, FileRejected, ReadContext
+from cpts.config import Limits, Settings
+from cpts.nir import redact
+from schemas.base import Extract, FileRejected, FileType, ReadContext
 from schemas.catalog import FILE_TYPES
+from schemas.screening import refuse_nir_in_name
 from tasks.inbox import Delivery, archive, discover
 from warehouse.db import refresh_statistics
 from warehouse.keys import check_key
@@ -51,10 +54,12 @@ def departements() -> tuple[str, ...]:
     return tuple(sorted({c[:2] for c in codes}))
 
 
-def read_archived(file_type: str, path: Path, name: str, pseudo_key: bytes) -> Extract:
+def read_archived(file_type: str, path: Path, name: str, pseudo_key: bytes,
+                  limits: Limits | None = None) -> Extract:
     """Read an archived raw file (as delivered under `name`) with the given pseudonymisation key."""
     kind = TYPES[file_type]
-    return kind.read(ReadContext(path, name, kind.matches(name), pseudo_key, departements()))
+    return read_delivery(kind, ReadContext(path, name, kind.matches(name), pseudo_key, departements(),
+                                           limits or Limits()))
 
 
 def ingest_delivery(engine: Engine, delivery: Delivery, settings: Settings,
@@ -69,11 +74,13 @@ def ingest_delivery(engine: Engine, delivery: Delivery, settings: Settings,
                         datetime.now(), delivery.local_path)
     try:
         extract = read_archived(file_type.code, Path(delivery.local_path), delivery.name,
-                                settings.require_pseudo_key())
+                                settings.require_pseudo_key(), settings.limits)
     except FileRejected as exc:
         return record_refusal(engine, info, "quarantaine", str(exc))
-    except Exception:  # a reader bug must not stop the other files
-        log.exception("Lecture impossible de %s", delivery.name)
+    except Exception as exc:  # a reader bug must not stop the other files
+        # The traceback would quote input values: only the exception's type and place are logged.
+        log.error("Lecture impossible de %s : erreur interne %s (%s)", redact(delivery.name),
+                  type(exc).__name__, _where(exc))
         return record_refusal(engine, info, "quarantaine",
                               f"{delivery.name} : fichier illisible (erreur interne de lecture) ; "
                               "l'équipe technique est prévenue par le journal.")
@@ -87,6 +94,18 @@ def ingest_delivery(engine: Engine, delivery: Delivery, settings: Settings,
             f"« {extract.rejects[0].colonne} » : {extract.rejects[0].motif}.",
             extract.rejects, extract.rows_read, extract.extraction)
     return load_extract(engine, info, extract, monotonic=file_type.monotonic)
+
+
+def read_delivery(file_type: FileType, ctx: ReadContext) -> Extract:
+    """The file name is screened for NIRs before the reader (which screens the content) runs."""
+    refuse_nir_in_name(ctx.name)
+    return file_type.read(ctx)
+
+
+def _where(exc: BaseException) -> str:
+    """`module:line` of the innermost frame, for the technical team, without any value."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
 
 
 def ingest_inbox(engine: Engine, settings: Settings, inbox: str | None = None) -> IngestReport:

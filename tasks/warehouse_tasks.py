@@ -75,7 +75,7 @@ discover_remote_files = discover_files.with_options(
 )
 
 
-@task(name="Copie d'un fichier dans l'archive", task_run_name="archiver-{delivery.name}",
+@task(name="Copie d'un fichier dans l'archive", task_run_name="archiver-{delivery.shown_name}",
       cache_policy=NONE)
 def archive_file(delivery: Delivery, archive_dir: Path) -> Delivery:
     return archive(delivery, archive_dir)
@@ -97,7 +97,7 @@ def fetch_delivery(delivery: Delivery, archive_dir: Path) -> Delivery:
     return (archive_remote_file if is_remote(delivery.url) else archive_file)(delivery, archive_dir)
 
 
-@task(name="Chargement d'un fichier", task_run_name="charger-{delivery.name}", cache_policy=NONE)
+@task(name="Chargement d'un fichier", task_run_name="charger-{delivery.shown_name}", cache_policy=NONE)
 def load_file(delivery: Delivery, settings: Settings) -> LoadOutcome:
     """Load one archived delivery (no retry: the transaction already guarantees all or nothing)."""
     engine = make_engine(settings.database_url)

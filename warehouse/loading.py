@@ -12,7 +12,8 @@ from datetime import datetime
 import polars as pl
 from sqlalchemy import Connection, Engine, and_, func, insert, select, text, update
 
-from schemas.base import Extract, Reject
+from cpts.nir import redact
+from schemas.base import Anomaly, Extract, Reject
 from warehouse.bulk import insert_frame
 from warehouse.residence import attribute_batch
 from warehouse.tables import metadata
@@ -82,13 +83,21 @@ def newer_loaded(conn: Connection, info: DeliveryInfo, scope_key: str, extractio
 
 
 def _register(conn: Connection, info: DeliveryInfo, **values: object) -> int:
-    row = {**info.__dict__, **values}
+    # Names and messages may quote input: what enters the registry is redacted (cpts.nir).
+    row = {**info.__dict__, **values, "nom_fichier": redact(info.nom_fichier)}
+    if isinstance(row.get("message"), str):
+        row["message"] = redact(row["message"])
     return int(conn.execute(insert(chargements).values(row).returning(chargements.c.id)).scalar_one())
+
+
+def _redacted(record: Reject | Anomaly) -> dict[str, object]:
+    """A reject's or anomaly's fields, texts redacted: they may quote the input."""
+    return {k: redact(v) if isinstance(v, str) else v for k, v in record.__dict__.items()}
 
 
 def _insert_rejects(conn: Connection, batch: int, rejects: list[Reject]) -> None:
     if rejects:
-        frame = pl.DataFrame([r.__dict__ for r in rejects], schema={
+        frame = pl.DataFrame([_redacted(r) for r in rejects], schema={
             "ligne": pl.Int64, "colonne": pl.String, "motif": pl.String, "feuille": pl.String,
             "cellule": pl.String})
         insert_frame(conn, rejets, frame.with_columns(chargement_id=pl.lit(batch)))
@@ -104,7 +113,7 @@ def record_refusal(engine: Engine, info: DeliveryInfo, statut: str, message: str
                           lignes_chargees=0, lignes_rejetees=len(rejects or []),
                           date_extraction=extraction, charge_le=datetime.now())
         _insert_rejects(conn, batch, rejects or [])
-    return LoadOutcome(statut, batch, rows_read or 0, 0, len(rejects or []), 0, message)
+    return LoadOutcome(statut, batch, rows_read or 0, 0, len(rejects or []), 0, redact(message))
 
 
 def load_extract(engine: Engine, info: DeliveryInfo, extract: Extract,
@@ -133,8 +142,8 @@ def _write(conn: Connection, info: DeliveryInfo, extract: Extract) -> LoadOutcom
     loaded = _insert_facts(conn, batch, extract)
     _insert_rejects(conn, batch, extract.rejects)
     if extract.anomalies:
-        conn.execute(insert(anomalies), [{"chargement_id": batch, **a.__dict__}
-                                         for a in extract.anomalies])
+        conn.execute(insert(anomalies), [
+            {"chargement_id": batch, **_redacted(a)} for a in extract.anomalies])
     if extract.after_load:
         extract.after_load(conn)
     conn.execute(update(chargements).where(chargements.c.id == batch).values(

@@ -1,0 +1,68 @@
+"""Find NIRs (French social security numbers) inside any text, and redact quoted input values.
+
+One detector for every place a value enters (cells, headers, XML elements, sheet and file names,
+raw bytes of a delivered file): a run of 15 characters with a NIR's structure and a valid key,
+possibly written with the usual separators (`2 92 06 99 123 087 96`), anywhere inside a longer
+text. exports.md: sex 1/2, month 01–12 or 20–99, department incl. 2A/2B; the issue adds the
+temporary-number sexes 3/4/7/8 — both are honoured (the union is the stricter detector).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Separators people type inside a NIR: space, dot, hyphen, no-break and narrow no-break spaces.
+_SEP = "[ .\\-\u00a0\u202f]?"
+_GROUPS = (r"([1-478])", r"([0-9]{2})", r"(0[1-9]|1[0-2]|[2-9][0-9])", r"([0-9]{2}|2[ABab])",
+           r"([0-9]{3})", r"([0-9]{3})", r"([0-9]{2})")
+_BODY = _SEP.join(_GROUPS)
+# Not glued to other digits: a NIR is its own run (17-character pseudonymous keys are not NIRs).
+_NIR = re.compile(rf"(?<![0-9]){_BODY}(?![0-9])")
+# The same shape in raw bytes (ASCII digits are identical in UTF-8, windows-1252 and ISO-8859-1).
+_BYTE_SEP = b"(?:[ .\\-\xa0]|\xc2\xa0|\xe2\x80\xaf)?"
+_NIR_BYTES = re.compile(b"(?<![0-9])" + _BYTE_SEP.join(g.encode() for g in _GROUPS) + b"(?![0-9])")
+# Redaction masks the NIR shape whatever its key, and any long run of digits (13 or more, i.e. a
+# NIR without its key too) except a 14-digit timestamp AAAAMMJJhhmmss of a file name.
+_SHAPE = re.compile(rf"(?<![0-9]){_BODY}")
+_LONG_DIGITS = re.compile(r"(?<![0-9])[0-9]{13,}(?![0-9])")
+_TIMESTAMP = re.compile(r"(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])"
+                        r"([01][0-9]|2[0-3])([0-5][0-9]){2}")
+MASK = "[masqué]"
+
+
+def _key_valid(groups: tuple[str | bytes, ...]) -> bool:
+    parts = [g.decode() if isinstance(g, bytes) else g for g in groups]
+    department = parts[3].upper().replace("2A", "19").replace("2B", "18")
+    body = int("".join(parts[:3]) + department + parts[4] + parts[5])
+    return 97 - body % 97 == int(parts[6])
+
+
+def _matches(pattern: re.Pattern, text: str | bytes) -> Iterator[re.Match]:
+    """Every candidate, overlapping ones included (a failed key must not hide a later NIR)."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        yield m
+        pos = m.start() + 1
+
+
+def find_nir(text: str) -> re.Match[str] | None:
+    """The first NIR (structure and key) inside `text`, or None."""
+    return next((m for m in _matches(_NIR, text) if _key_valid(m.groups())), None)
+
+
+def contains_nir(text: object) -> bool:
+    return isinstance(text, str) and len(text) >= 15 and find_nir(text) is not None
+
+
+def find_nir_bytes(data: bytes) -> int | None:
+    """Offset of the first NIR in raw bytes, or None."""
+    return next((m.start() for m in _matches(_NIR_BYTES, data) if _key_valid(m.groups())), None)
+
+
+def redact(text: str | None) -> str | None:
+    """`text` with NIR-shaped runs and long digit runs masked, for any message quoting input."""
+    if not text:
+        return text
+    text = _SHAPE.sub(MASK, text)
+    return _LONG_DIGITS.sub(lambda m: m[0] if _TIMESTAMP.fullmatch(m[0]) else MASK, text)

@@ -17,7 +17,7 @@ from generator.defauts import DEFECTS, write_defects
 from generator.defauts.classeurs import FORMULA
 from tasks.ingest import IngestReport, ingest_inbox
 
-NIR = "185074221812359"  # generator/defauts/hopital.nir_in_column: body 1850742218123 + key
+NIR = "185074221812331"  # generator/defauts/hopital.nir_in_column: body 1850742218123 + key 31
 NOT_FACTS = {"chargements", "rejets", "anomalies", "qualite_resultats"}
 FRENCH = ("ligne", "colonne", "fichier", "feuille", "cellule", "classeur")
 # The registered status of the faulty file for each expected outcome: a rejected row loads the rest.

@@ -64,5 +64,5 @@ def redact(text: str | None) -> str | None:
     """`text` with NIR-shaped runs and long digit runs masked, for any message quoting input."""
     if not text:
         return text
-    text = _SHAPE.sub(MASK, text)
-    return _LONG_DIGITS.sub(lambda m: m[0] if _TIMESTAMP.fullmatch(m[0]) else MASK, text)
+    text = _LONG_DIGITS.sub(lambda m: m[0] if _TIMESTAMP.fullmatch(m[0]) else MASK, text)
+    return _SHAPE.sub(MASK, text)

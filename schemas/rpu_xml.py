@@ -28,7 +28,7 @@ from schemas.base import (
     pattern,
 )
 from schemas.row_rules import blank_to_null, name_date
-from schemas.screening import nir_refusal, screen_text
+from schemas.screening import nir_refusal, screen_text, xml_place
 
 HEADER = ("FINESS", "EXTRACT", "DATEDEBUT", "DATEFIN")
 LISTS = {"LISTE_DA": ("DA", "liste_da"), "LISTE_ACTES": ("ACTE", "liste_actes")}
@@ -60,7 +60,7 @@ class _Collector:
                 f"{self.name} : XML imbriqué sur plus de {self.max_depth} niveaux ligne {self._line()} "
                 "(limite CPTS_LIMITS__XML_MAX_DEPTH) ; fichier refusé sans être chargé.")
         if any(contains_nir(x) for x in (tag, *attrib, *attrib.values())):
-            raise nir_refusal(self.name, f"ligne {self._line()}, balise <{tag[:40]}>")
+            raise nir_refusal(self.name, f"ligne {self._line()}, {xml_place(tag)}")
         if tag == "ETABLISSEMENT":
             self._in_header = True
         elif tag == "PATIENT":
@@ -79,7 +79,7 @@ class _Collector:
         self._text = []
         self._depth -= 1
         if contains_nir(value):  # after entity and character references are resolved
-            raise nir_refusal(self.name, f"ligne {self._line()}, balise <{tag[:40]}>")
+            raise nir_refusal(self.name, f"ligne {self._line()}, {xml_place(tag)}")
         if tag == "ETABLISSEMENT":
             self._in_header = False
         elif self._in_header and tag in HEADER:

@@ -97,7 +97,7 @@ def _place(header: bytes, block: bytes, offset: int, line: int, xml: bool) -> st
     line += block.count(b"\n", 0, start)
     if xml:
         tag = _TAG.search(block[max(0, offset - 4096): offset])
-        return f"ligne {line}" + (f", balise <{tag[1].decode('ascii', 'replace')}>" if tag else "")
+        return f"ligne {line}" + (f", {xml_place(tag[1].decode('ascii', 'replace'))}" if tag else "")
     separator = b";" if header.count(b";") >= header.count(b"|") else b"|"
     names = [h.strip().strip(b'"').decode("cp1252", "replace") for h in header.rstrip(b"\r").split(separator)]
     index = prefix.count(separator)
@@ -105,6 +105,11 @@ def _place(header: bytes, block: bytes, offset: int, line: int, xml: bool) -> st
         return f"ligne 1 (en-tête), colonne n° {index + 1}"
     column = redact(names[index]) if index < len(names) else f"n° {index + 1}"
     return f"ligne {line}, colonne « {column} »"
+
+
+def xml_place(tag: str) -> str:
+    """An OSCOUR element and the column it feeds (columns are the tags in lower case)."""
+    return f"balise <{tag[:40]}>, colonne « {tag[:40].lower()} »"
 
 
 def screen_text(path: Path, name: str, limits: Limits, streamed: bool = False) -> None:

@@ -52,12 +52,33 @@ def find_nir(text: str) -> re.Match[str] | None:
 
 
 def contains_nir(text: object) -> bool:
-    return isinstance(text, str) and len(text) >= 15 and find_nir(text) is not None
+    if not isinstance(text, str) or len(text) < 15:
+        return False
+    if len(text) > 256:  # long free text: the byte scan's fast path
+        return find_nir_bytes(text.encode("utf-8", "replace")) is not None
+    return find_nir(text) is not None
+
+
+# Bytes a NIR is written with: a run of 15 of them is a candidate. Translating then searching that
+# run is C-speed (~1 GB/s), where the regex alone would crawl through digit-heavy national files.
+_CANDIDATE_BYTES = b"0123456789ABab .-\xa0\xc2\xe2\x80\xaf"
+_MARKS = bytes(0x31 if i in _CANDIDATE_BYTES else 0 for i in range(256))
+_RUN = b"1" * 15
 
 
 def find_nir_bytes(data: bytes) -> int | None:
     """Offset of the first NIR in raw bytes, or None."""
-    return next((m.start() for m in _matches(_NIR_BYTES, data) if _key_valid(m.groups())), None)
+    marks = data.translate(_MARKS)
+    pos = 0
+    while (start := marks.find(_RUN, pos)) >= 0:
+        end = marks.find(b"\0", start)
+        end = len(data) if end < 0 else end
+        run = data[start:end]  # the byte before is no digit, so the look-behind holds
+        found = next((m.start() for m in _matches(_NIR_BYTES, run) if _key_valid(m.groups())), None)
+        if found is not None:
+            return start + found
+        pos = end
+    return None
 
 
 def redact(text: str | None) -> str | None:

@@ -71,8 +71,10 @@ def read_delimited(path: Path, name: str, separator: str = ";",
             data, separator=separator, infer_schema=False, null_values=MISSING,
             truncate_ragged_lines=True, quote_char='"',
         )
-    except pl.exceptions.PolarsError as exc:
-        raise FileRejected(f"{name} : CSV illisible ({exc.__class__.__name__}).") from None
+    except pl.exceptions.PolarsError:
+        raise FileRejected(f"{name} : fichier CSV illisible{_unbalanced_quote(data)} ; vérifiez les "
+                           f"guillemets et le séparateur « {separator} », puis demandez un nouvel "
+                           "export.") from None
     frame = frame.rename({c: normalise_header(c) for c in frame.columns})
     frame = frame.select([c for c in frame.columns if c and not c.startswith("_duplicated_")])
     frame = frame.with_columns(pl.col(pl.String).str.strip_chars())
@@ -81,6 +83,17 @@ def read_delimited(path: Path, name: str, separator: str = ";",
          for c in frame.columns]
     )
     return frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+
+
+def _unbalanced_quote(data: bytes) -> str:
+    """`, ligne n : guillemet non refermé` for the first line opening a quote it does not close."""
+    inside, line = False, 1
+    for number, text in enumerate(data.split(b"\n"), start=1):
+        if not inside:
+            line = number
+        if text.count(b'"') % 2:
+            inside = not inside
+    return f", ligne {line} : guillemet (\") non refermé" if inside else ""
 
 
 def normalise_header(name: str) -> str:

@@ -9,6 +9,7 @@ text (the report escapes it on output); a formula gives the value Excel cached, 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -82,7 +83,10 @@ def load(path: Path, name: str, limits: Limits | None = None) -> Workbook:
     sheets = _read_sheets(path, name, limits, data_only=True)
     workbook = Workbook(name, sheets)
     refuse_nir(workbook)
-    nir_part, has_formulas = scan_parts(path)
+    try:
+        nir_part, has_formulas = scan_parts(path)
+    except Exception as exc:  # a part openpyxl did not need is corrupt (zip, deflate, CRC)
+        raise _rejection(exc, name) from None
     if nir_part:
         raise nir_refusal(name, f"partie « {nir_part} » du classeur (propriétés, commentaires ou noms)")
     if has_formulas:
@@ -161,7 +165,7 @@ def _rejection(exc: BaseException, name: str) -> FileRejected:
                 "potentiellement malveillant) ; demandez un nouvel export."
             )
         cause = cause.__cause__ or cause.__context__
-    kind = "fichier tronqué ou non xlsx" if isinstance(exc, zipfile.BadZipFile | EOFError) \
+    kind = "fichier tronqué, corrompu ou non xlsx" if isinstance(exc, zipfile.BadZipFile | EOFError | zlib.error) \
         else exc.__class__.__name__
     return FileRejected(f"{name} : classeur Excel illisible ({kind}) ; demandez un nouvel envoi.")
 

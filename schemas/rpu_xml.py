@@ -124,6 +124,9 @@ def parse(path: Path, name: str, limits: Limits | None = None) -> _Collector:
                            "demandez au fournisseur un nouvel export.") from None
     except DefusedXmlException:
         raise FileRejected(f"{name} : XML refusé (DTD ou entités interdites).") from None
+    except LookupError:  # the encoding named in <?xml … encoding="…"?> is unknown (never quoted)
+        raise FileRejected(f"{name} : ligne 1, en-tête <?xml ?> : encodage déclaré inconnu (attendu "
+                           "UTF-8 ou ISO-8859-1) ; demandez au fournisseur un nouvel export.") from None
     return collector
 
 

@@ -165,8 +165,8 @@ def _rejection(exc: BaseException, name: str) -> FileRejected:
                 "potentiellement malveillant) ; demandez un nouvel export."
             )
         cause = cause.__cause__ or cause.__context__
-    kind = "fichier tronqué, corrompu ou non xlsx" if isinstance(exc, zipfile.BadZipFile | EOFError | zlib.error) \
-        else exc.__class__.__name__
+    broken = isinstance(exc, zipfile.BadZipFile | EOFError | zlib.error)
+    kind = "fichier tronqué, corrompu ou non xlsx" if broken else exc.__class__.__name__
     return FileRejected(f"{name} : classeur Excel illisible ({kind}) ; demandez un nouvel envoi.")
 
 

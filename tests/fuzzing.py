@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from cpts.config import Limits
 from cpts.identifiers import nir_key
@@ -45,11 +46,12 @@ KEY = b"cle-de-fuzzing"
 CHU = "420784878"
 NIR = "2920699123087" + f"{nir_key('2920699123087'):02d}"
 SPECIALS = [
-    NIR, f"NIR{NIR}", "2 92 06 99 123 087 " + NIR[13:], "٤٢٠٧٨٤٨٧٨", "４２２０７", "\x00", "\ufeff", '"', '""',
-    ";", "|", "\r", "\n", "\r\n", "=1+1", "=HYPERLINK(\"x\")", "1e308", "-0", "NaN", "inf", "31/02/2024",
-    "2024-13-45", "00/00/0000", "99999999999999999999", "<![CDATA[x]]>", "&lol;", "&#0;", "</PATIENT>",
-    "<PATIENT>", "<!DOCTYPE x [<!ENTITY a 'b'>]>", "TOTAL", "  ", "", "NULL", "-", "2A", "2B", "é", "\u202f",
-    "x" * 5000, "9" * 300, "1" * 17, "0", "-1", "1,5", "12:61", "2024-03-31T02:30:00", "T", "\t",
+    NIR, f"NIR{NIR}", "2 92 06 99 123 087 " + NIR[13:], "٤٢٠٧٨٤٨٧٨", "４２２０７", "\x00", "\ufeff",
+    '"', '""', ";", "|", "\r", "\n", "\r\n", "=1+1", "=HYPERLINK(\"x\")", "1e308", "-0", "NaN", "inf",
+    "31/02/2024", "2024-13-45", "00/00/0000", "99999999999999999999", "<![CDATA[x]]>", "&lol;", "&#0;",
+    "</PATIENT>", "<PATIENT>", "<!DOCTYPE x [<!ENTITY a 'b'>]>", "TOTAL", "  ", "", "NULL", "-", "2A", "2B",
+    "é", "\u202f", "x" * 5000, "9" * 300, "1" * 17, "0", "-1", "1,5", "12:61", "2024-03-31T02:30:00",
+    "T", "\t",
 ]
 FRENCH = ("fichier", "ligne", "colonne", "feuille", "cellule", "classeur", "balise", "refusé", "limite")
 
@@ -176,11 +178,11 @@ def mutate_workbook(path: Path, mutations: list[tuple]) -> None:
                 sheet.delete_rows(row)
             else:
                 raw.append((which, payload))
-        except (ValueError, TypeError):  # openpyxl refuses to write it: not an input a person can make
+        except (ValueError, TypeError, IllegalCharacterError):  # openpyxl would not write it
             continue
     try:
         book.save(path)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, IllegalCharacterError):
         return
     data = bytearray(path.read_bytes())
     for where, payload in raw:

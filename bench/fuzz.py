@@ -47,9 +47,11 @@ def fuzz(readers: list[str], examples: int, counts: Counter, failures: list[str]
                 outcome, _ = run_one(SEEDS[reader], bases[reader], folder, mutations)
             except Exception as exc:  # counted and shown, the run goes on
                 outcome = "ECHEC"
-                frame = traceback.extract_tb(exc.__traceback__)[-1]
-                failures.append(f"{reader}: {type(exc).__name__} ({Path(frame.filename).name}:"
-                                f"{frame.lineno}) {str(exc)[:160]!r} — mutations {mutations!r:.300}")
+                frames = [f"{Path(f.filename).name}:{f.lineno}"
+                          for f in traceback.extract_tb(exc.__traceback__)
+                          if "site-packages" not in f.filename][-3:]
+                failures.append(f"{reader}: {type(exc).__name__} ({' > '.join(frames)}) {str(exc)[:160]!r}"
+                                f" — mutations {mutations!r:.300}")
             if peak_mb() > MEMORY_LIMIT_MB:
                 outcome = "ECHEC"
                 failures.append(f"{reader}: mémoire {peak_mb():.0f} Mo > {MEMORY_LIMIT_MB} Mo")
@@ -76,9 +78,9 @@ def main() -> None:
         print(f"== {family} : {total} entrées en {elapsed:.0f} s ({total / elapsed:.0f}/s), "
               f"pic mémoire {peak_mb():.0f} Mo")
         for reader in readers:
-            row = {o: counts[(reader, o)] for o in ("charge", "rejets", "refus", "ECHEC")}
+            row = {o: counts[(reader, o)] for o in ("charge", "rejets", "refus", "ignore", "ECHEC")}
             print(f"   {reader:20} chargé {row['charge']:6}  rejets de lignes {row['rejets']:6}  "
-                  f"refus {row['refus']:6}  échecs {row['ECHEC']:4}")
+                  f"refus {row['refus']:6}  non générés {row['ignore']:4}  échecs {row['ECHEC']:4}")
     print(f"pic de mémoire résidente : {peak_mb():.0f} Mo (limite {MEMORY_LIMIT_MB} Mo)")
     print(f"échecs : {len(failures)}")
     for failure in failures[:30]:

@@ -9,6 +9,7 @@ temporary-number sexes 3/4/7/8 — both are honoured (the union is the stricter 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 
@@ -87,3 +88,26 @@ def redact(text: str | None) -> str | None:
         return text
     text = _LONG_DIGITS.sub(lambda m: m[0] if _TIMESTAMP.fullmatch(m[0]) else MASK, text)
     return _SHAPE.sub(MASK, text)
+
+
+def install_log_redaction() -> None:
+    """Every log record, from any library, is redacted when it is made (message and traceback):
+    a debug line quoting an inbox path or a value never carries a NIR to a console, file or the
+    Prefect database. Idempotent."""
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "redacts", False):
+        return
+
+    def make(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string stays the logging module's business
+            return record
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        return record
+
+    make.redacts = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(make)

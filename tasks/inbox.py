@@ -103,7 +103,8 @@ def archive(delivery: Delivery, archive_dir: Path) -> Delivery:
             digest.update(chunk)
             dst.write(chunk)
     sha = digest.hexdigest()
-    target = archive_dir / sha[:2] / sha / delivery.name
+    # Content-addressed: the name is only a label, shown without a NIR (the registry stores the path).
+    target = archive_dir / sha[:2] / sha / delivery.shown_name
     private_dir(target.parent)
     shutil.move(tmp, target)
     return Delivery(delivery.url, delivery.provider, delivery.name, delivery.file_type,

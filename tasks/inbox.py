@@ -96,7 +96,7 @@ def open_delivery(url: str) -> IO[bytes]:
 def archive(delivery: Delivery, archive_dir: Path) -> Delivery:
     """Copy the raw bytes to the content-addressed archive (owner-only); the readers use that copy."""
     digest = hashlib.sha256()
-    tmp = archive_dir / "tmp" / f"{uuid.uuid4().hex}-{delivery.name}"  # concurrent runs never clash
+    tmp = archive_dir / "tmp" / f"{uuid.uuid4().hex}-{delivery.shown_name}"  # concurrent runs never clash
     private_dir(tmp.parent)
     with open_delivery(delivery.url) as src, open_private(tmp) as dst:
         while chunk := src.read(1 << 20):

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, insert, select, update
 
+from cpts.nir import redact
 from warehouse.tables.registre import chargements, executions
 
 
@@ -46,10 +47,11 @@ def start(engine: Engine, flow_run_id: str | None = None) -> tuple[int, list[Int
 def plan(engine: Engine, run_id: int, files: list[str]) -> None:
     with engine.begin() as conn:
         conn.execute(update(executions).where(executions.c.id == run_id)
-                     .values(fichiers_prevus="\n".join(files)))
+                     .values(fichiers_prevus="\n".join(redact(f) or "" for f in files)))  # as registered
 
 
 def finish(engine: Engine, run_id: int, error: str | None = None) -> None:
     with engine.begin() as conn:
         conn.execute(update(executions).where(executions.c.id == run_id)
-                     .values(statut="echec" if error else "termine", fin=datetime.now(), message=error))
+                     .values(statut="echec" if error else "termine", fin=datetime.now(),
+                             message=redact(error)))

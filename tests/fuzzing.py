@@ -20,22 +20,8 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from cpts.config import Limits
 from cpts.identifiers import nir_key
 from cpts.nir import contains_nir
-from schemas import (
-    annuaire,
-    cpam_depistage,
-    cpam_patientele_mt,
-    cpam_prado,
-    cpts_activite,
-    cpts_annexe,
-    pmsi_mco,
-    rpu_csv,
-    rpu_xml,
-    sas_creneaux,
-    sas_effecteurs,
-    sas_rdv,
-)
 from schemas.base import Extract, FileRejected, FileType, ReadContext
-from tasks.ingest import read_delivery
+from tasks.ingest import TYPES, read_delivery
 from tests.builders import month_of_passages, write_rpu_csv
 from tests.builders_annuaire import write_annuaire
 from tests.builders_hopital import stays, write_pmsi, write_rpu_xml, xml_passage
@@ -82,25 +68,25 @@ def _creneau(i: int) -> dict[str, str]:
 
 
 SEEDS: dict[str, Seed] = {s.reader: s for s in [
-    Seed("rpu_csv", rpu_csv.FILE_TYPE,
+    Seed("rpu_csv", TYPES["rpu_csv"],
          lambda d: write_rpu_csv(d, CHU, "202403", month_of_passages(CHU, 2024, 3, 4))),
-    Seed("pmsi_mco", pmsi_mco.FILE_TYPE, lambda d: write_pmsi(d, CHU, 2024, 3, stays(CHU, 2024, 3, 2))),
-    Seed("sas_effecteurs", sas_effecteurs.FILE_TYPE,
+    Seed("pmsi_mco", TYPES["pmsi_mco"], lambda d: write_pmsi(d, CHU, 2024, 3, stays(CHU, 2024, 3, 2))),
+    Seed("sas_effecteurs", TYPES["sas_effecteurs"],
          lambda d: write_sas(d, "SAS_effecteurs_20240331.csv", EFFECTEURS, [effecteur(i) for i in range(3)])),
-    Seed("sas_creneaux", sas_creneaux.FILE_TYPE,
+    Seed("sas_creneaux", TYPES["sas_creneaux"],
          lambda d: write_sas(d, "SAS_creneaux_202403.csv", CRENEAUX, [_creneau(i) for i in range(3)])),
-    Seed("sas_rdv", sas_rdv.FILE_TYPE,
+    Seed("sas_rdv", TYPES["sas_rdv"],
          lambda d: write_sas(d, "SAS_rdv_202403.csv", RDV, [_rdv(i) for i in range(3)])),
-    Seed("rpu_xml", rpu_xml.FILE_TYPE,
+    Seed("rpu_xml", TYPES["rpu_xml"],
          lambda d: write_rpu_xml(d, CHU, datetime(2024, 4, 5, 3, 12), date(2024, 3, 1), date(2024, 3, 31),
                                  [xml_passage(CHU, datetime(2024, 3, i + 1, 14, 5)) for i in range(3)])),
-    Seed("annuaire", annuaire.FILE_TYPE,
+    Seed("annuaire", TYPES["annuaire"],
          lambda d: write_annuaire(d / "PS_LibreAcces_Personne_activite_202406010930.txt", 12)),
-    Seed("cpam_prado", cpam_prado.FILE_TYPE, write_prado),
-    Seed("cpam_depistage", cpam_depistage.FILE_TYPE, write_depistage),
-    Seed("cpam_patientele_mt", cpam_patientele_mt.FILE_TYPE, write_patientele),
-    Seed("cpts_activite", cpts_activite.FILE_TYPE, write_activite),
-    Seed("cpts_annexe", cpts_annexe.FILE_TYPE, write_annexe),
+    Seed("cpam_prado", TYPES["cpam_prado"], write_prado),
+    Seed("cpam_depistage", TYPES["cpam_depistage"], write_depistage),
+    Seed("cpam_patientele_mt", TYPES["cpam_patientele_mt"], write_patientele),
+    Seed("cpts_activite", TYPES["cpts_activite"], write_activite),
+    Seed("cpts_annexe", TYPES["cpts_annexe"], write_annexe),
 ]}
 FAMILIES = {
     "csv": ["rpu_csv", "pmsi_mco", "sas_effecteurs", "sas_creneaux", "sas_rdv"],

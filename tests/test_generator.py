@@ -130,7 +130,8 @@ def _xlsx_values(path: Path):
 def test_no_value_looks_like_a_nir(boite: Path) -> None:
     found = []
     for path in sorted(boite.rglob("*")):
-        if "nir_dans_colonne" in path.parts or not path.is_file():
+        # The NIR defects hold one on purpose; the zip bomb unpacks to 300 MB (refused unopened).
+        if {"nir_dans_colonne", "nir_dans_texte", "bombe_zip_xlsx"} & set(path.parts) or not path.is_file():
             continue
         if path.suffix.lower() == ".xlsx":
             found += [(path.name, v) for v in _xlsx_values(path) if looks_like_nir(v)]

@@ -17,7 +17,8 @@ __all__ = ["boite"]
 DEFECTS = ["octets_indecodables", "colonne_obligatoire_absente", "fichier_vide", "entete_seule",
            "entree_illisible", "lignes_invalides_5pct", "finess_cle_invalide",
            "perimetre_contredit", "feuille_absente", "xlsx_tronque", "bombe_xml_xlsx",
-           "nir_dans_colonne", "formule_texte", "pmsi_obsolete", "annexe_seuils_non_monotones"]
+           "nir_dans_colonne", "formule_texte", "pmsi_obsolete", "annexe_seuils_non_monotones",
+           "nir_dans_texte", "bombe_zip_xlsx"]
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,8 @@ DEFECTS = {
     "formule_texte": classeurs.formula_text,
     "pmsi_obsolete": hopital.obsolete_pmsi,
     "annexe_seuils_non_monotones": classeurs.non_monotonic,
+    "nir_dans_texte": hopital.nir_in_text,
+    "bombe_zip_xlsx": classeurs.zip_bomb,
 }
 RULES = ("« fichier » et « boite » sont relatifs au dossier defauts/ ; charger chaque boîte comme "
          "une boîte de dépôt, dans l'ordre de « passage » (1 puis 2, en deux exécutions) ; "

@@ -16,6 +16,7 @@ from generator.cpam_patientele import write_patientele
 from generator.cpts_activite import write_activity
 from generator.cpts_annexe import INDICATORS, violations, write_annex
 from generator.defauts.common import Entry, mini_ctx, relative
+from generator.defauts.zipbomb import write_bomb
 from generator.xlsx import save
 
 YEAR = 2024
@@ -81,6 +82,23 @@ def xml_bomb(ctx: Ctx, root: Path) -> list[Entry]:
                   "bombe_xml_xlsx", cellule="PRADO!A1"),
             Entry(relative(_last(sub, "cpam_depistage"), root), "charge",
                   "fichier valide à côté du défaut", "bombe_xml_xlsx", lignes_chargees=3)]
+
+
+def zip_bomb(ctx: Ctx, root: Path) -> list[Entry]:
+    """A few hundred kB whose sheet part unpacks to 300 MB: refused from the zip directory."""
+    sub = mini_ctx(ctx, root, "bombe_zip_xlsx")
+    write_prado(sub, VDG, YEAR)
+    path = _last(sub, "cpam_prado")
+    template = path.with_suffix(".modele")
+    path.rename(template)
+    write_bomb(template, path, "xl/worksheets/sheet1.xml", 300_000_000)
+    template.unlink()
+    write_depistage(sub, VDG, YEAR)
+    return [Entry(relative(path, root), "quarantaine",
+                  "bombe zip : xl/worksheets/sheet1.xml fait 300 Mo une fois décompressée",
+                  "bombe_zip_xlsx"),
+            Entry(relative(_last(sub, "cpam_depistage"), root), "charge",
+                  "fichier valide à côté du défaut", "bombe_zip_xlsx", lignes_chargees=3)]
 
 
 def formula_text(ctx: Ctx, root: Path) -> list[Entry]:

@@ -136,6 +136,20 @@ def nir_in_column(ctx: Ctx, root: Path) -> list[Entry]:
             _companion(sub, root, "nir_dans_colonne")]
 
 
+def nir_in_text(ctx: Ctx, root: Path) -> list[Entry]:
+    """A NIR written the usual way (spaces between its groups) inside a free-text reason."""
+    sub = mini_ctx(ctx, root, "nir_dans_texte")
+    body = "2920699123087"
+    nir = f"{body}{nir_key(body):02d}"
+    spaced = " ".join([nir[0], nir[1:3], nir[3:5], nir[5:7], nir[7:10], nir[10:13], nir[13:]])
+    df = _with_value(_rows(sub, 200), 41, "motif", f"douleur, patient {spaced} vu la veille")
+    path = _write(sub, df)
+    return [Entry(relative(path, root), "quarantaine",
+                  "NIR écrit avec des espaces dans un texte libre (fichier refusé, jamais recopié)",
+                  "nir_dans_texte", lignes=[41 + FIRST_DATA_LINE], colonne="motif"),
+            _companion(sub, root, "nir_dans_texte")]
+
+
 def obsolete_pmsi(ctx: Ctx, root: Path) -> list[Entry]:
     """M06 loaded in a first run, then M03 of the same FINESS and year in a second run."""
     entries = []

@@ -15,6 +15,10 @@ from schemas.screening import nir_refusal, screen_text
 MISSING = ["", "NULL", "NA", "-", "null", "N/A"]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NIR_COLUMNS = {"nir", "num_secu", "numero_securite_sociale"}
+# Identifier columns of the CSV exports: digits 0-9 only (an Arabic-Indic FINESS is no FINESS).
+IDENTIFIER_COLUMNS = {"finess", "cp", "commune", "cp_residence", "commune_residence", "id_nat_ps",
+                      "commune_exercice", "patient_commune", "num_rsa", "profession_code"}
+_FOREIGN_DIGIT = r"[\p{Nd}--0-9]"
 
 
 def _column_at(raw: bytes, offset: int) -> str:
@@ -77,6 +81,7 @@ def read_delimited(path: Path, name: str, separator: str = ";",
                            "export.") from None
     frame = frame.rename({c: normalise_header(c) for c in frame.columns})
     frame = frame.select([c for c in frame.columns if c and not c.startswith("_duplicated_")])
+    refuse_foreign_digits(frame, name)
     frame = frame.with_columns(pl.col(pl.String).str.strip_chars())
     frame = frame.with_columns(
         [pl.when(pl.col(c).is_in(MISSING)).then(None).otherwise(pl.col(c)).alias(c)
@@ -94,6 +99,19 @@ def _unbalanced_quote(data: bytes) -> str:
         if text.count(b'"') % 2:
             inside = not inside
     return f", ligne {line} : guillemet (\") non refermé" if inside else ""
+
+
+def refuse_foreign_digits(frame: pl.DataFrame, name: str) -> None:
+    """Identifiers written with other digits than 0-9 (Arabic-Indic, full-width…) condemn the file."""
+    for column in frame.columns:
+        if normalise_header(column) not in IDENTIFIER_COLUMNS:
+            continue
+        bad = frame.with_row_index(LINE, offset=2).filter(pl.col(column).str.contains(_FOREIGN_DIGIT))
+        if bad.height:
+            raise FileRejected(
+                f"{name} : ligne {bad[LINE][0]}, colonne « {normalise_header(column)} » : identifiant écrit "
+                "avec des chiffres autres que 0 à 9 (chiffres arabes orientaux, pleine chasse…) ; seuls "
+                "les chiffres 0 à 9 sont acceptés. Demandez au fournisseur un export corrigé.")
 
 
 def normalise_header(name: str) -> str:

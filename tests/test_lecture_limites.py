@@ -225,3 +225,13 @@ def test_a_nir_in_the_xml_header_or_in_an_entity_free_character_reference_condem
 def test_limits_are_set_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CPTS_LIMITS__XLSX_MAX_RATIO", "40")
     assert Settings().limits.xlsx_max_ratio == 40
+
+
+def test_an_identifier_in_arabic_indic_digits_is_refused_naming_line_and_column(tmp_path: Path) -> None:
+    rows = month_of_passages(GIER, 2024, 3, 5)
+    rows[3]["cp"] = "٤٢٤٠٠"  # 42400
+    path = write_rpu_csv(tmp_path, GIER, "202403", rows)
+
+    refusal = read(rpu_csv.FILE_TYPE, path).refusal
+
+    assert refusal and "ligne 5, colonne « cp »" in refusal and "chiffres autres que 0 à 9" in refusal

@@ -79,8 +79,8 @@ def read_delimited(path: Path, name: str, separator: str = ";",
         raise FileRejected(f"{name} : fichier CSV illisible{_unbalanced_quote(data)} ; vérifiez les "
                            f"guillemets et le séparateur « {separator} », puis demandez un nouvel "
                            "export.") from None
-    frame = frame.rename({c: normalise_header(c) for c in frame.columns})
-    frame = frame.select([c for c in frame.columns if c and not c.startswith("_duplicated_")])
+    frame.columns = unique_headers(frame.columns)
+    frame = frame.select([c for c in frame.columns if not c.startswith(_DROPPED)])
     refuse_foreign_digits(frame, name)
     frame = frame.with_columns(pl.col(pl.String).str.strip_chars())
     frame = frame.with_columns(
@@ -112,6 +112,22 @@ def refuse_foreign_digits(frame: pl.DataFrame, name: str) -> None:
                 f"{name} : ligne {bad[LINE][0]}, colonne « {normalise_header(column)} » : identifiant écrit "
                 "avec des chiffres autres que 0 à 9 (chiffres arabes orientaux, pleine chasse…) ; seuls "
                 "les chiffres 0 à 9 sont acceptés. Demandez au fournisseur un export corrigé.")
+
+
+_DROPPED = "\x00colonne "  # never a real header (NUL bytes are refused before parsing)
+
+
+def unique_headers(columns: list[str]) -> list[str]:
+    """Normalised names; an empty or repeated one (`Motif` and ` motif `, polars' `_duplicated_n`)
+    is marked to be dropped: the first of a name wins."""
+    seen: set[str] = set()
+    names = []
+    for i, column in enumerate(columns):
+        name = normalise_header(column)
+        keep = name and name not in seen and not name.startswith("_duplicated_")
+        names.append(name if keep else f"{_DROPPED}{i}")
+        seen.add(name)
+    return names
 
 
 def normalise_header(name: str) -> str:

@@ -235,3 +235,14 @@ def test_an_identifier_in_arabic_indic_digits_is_refused_naming_line_and_column(
     refusal = read(rpu_csv.FILE_TYPE, path).refusal
 
     assert refusal and "ligne 5, colonne « cp »" in refusal and "chiffres autres que 0 à 9" in refusal
+
+
+def test_headers_repeated_or_blank_once_normalised_keep_the_first_column(tmp_path: Path) -> None:
+    from tests.builders import RPU_HEADER
+
+    rows = month_of_passages(GIER, 2024, 3, 5)
+    path = write_rpu_csv(tmp_path, GIER, "202403", rows, header=[*RPU_HEADER, " Motif ", "  ", ""])
+
+    extract = read(rpu_csv.FILE_TYPE, path).extract
+
+    assert extract is not None and extract.rows_read == 5 and not extract.rejects

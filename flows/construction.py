@@ -9,7 +9,6 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.concurrency.sync import concurrency
-from pydantic import Field
 
 from contract.proposal import build_proposal
 from contract.workbook import write_annex
@@ -17,7 +16,7 @@ from cpts.config import Settings, get_settings
 from cpts.private import restrict_umask
 from flows.artifacts import publish_annex_link
 from flows.nightly import WRITE_LIMIT
-from flows.parameters import CHAMP_TERRITOIRE, Territoire, run_name, territory_code
+from flows.parameters import CHAMP_TERRITOIRE, Territoire, champ, run_name, territory_code
 from tasks.warehouse_tasks import upgrade_warehouse
 from warehouse.db import make_engine
 
@@ -29,17 +28,16 @@ class PeriodeReference(StrEnum):
     annee_contractuelle = "Année contractuelle se terminant en N-1"
 
 
-CHAMP_ANNEE_CONTRAT = Field(
-    ..., title="Année du contrat", description="Année N du contrat à préparer (l'année contractuelle N "
-    "se termine en N), par exemple 2025 en décembre 2024.")
-CHAMP_REFERENCE = Field(
-    PeriodeReference.annee_civile, title="Période de référence", description="Période de référence des "
-    "valeurs initiales : l'année civile N-1 (par défaut) ou l'année contractuelle se terminant en N-1 "
-    "(il faut alors connaître la date de début du contrat).")
-CHAMP_DEBUT = Field(
-    None, title="Début de l'année contractuelle", description="Date anniversaire du contrat (JJ/MM/AAAA), "
-    "par exemple 07/12/2023. Laisser vide pour reprendre celle de la dernière annexe chargée (sinon "
-    "1er janvier).")
+CHAMP_ANNEE_CONTRAT = champ(
+    ..., "Année du contrat", "Année N du contrat à préparer (l'année contractuelle N se termine en N), "
+    "par exemple 2025 en décembre 2024.")
+CHAMP_REFERENCE = champ(
+    PeriodeReference.annee_civile, "Période de référence", "Période de référence des valeurs "
+    "initiales : l'année civile N-1 (par défaut) ou l'année contractuelle se terminant en N-1 (il faut "
+    "alors connaître la date de début du contrat).")
+CHAMP_DEBUT = champ(
+    None, "Début de l'année contractuelle", "Date anniversaire du contrat (JJ/MM/AAAA), par exemple "
+    "07/12/2023. Laisser vide pour reprendre celle de la dernière annexe chargée (sinon 1er janvier).")
 
 
 @task(name="Proposition d'annexe", task_run_name="annexe-{territoire}-{annee}", cache_policy=NONE)

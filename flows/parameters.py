@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from pydantic import Field
 
@@ -54,7 +55,13 @@ def run_name(prefix: str) -> Callable[[], str]:
     return name
 
 
+def champ(default: Any, titre: str, aide: str) -> Any:
+    """A form field with a French title and help. Prefect sets each field's title to the parameter
+    name (« annee »); `json_schema_extra` is applied after it, so the French title wins."""
+    return Field(default, description=aide, json_schema_extra={"title": titre})
+
+
 # Module-level Field defaults: Prefect turns them into the UI form's titles and help text.
-CHAMP_TERRITOIRE = Field(..., title="Territoire", description=AIDE_TERRITOIRE)
-CHAMP_ANNEE = Field(..., title="Année", description=AIDE_ANNEE)
-CHAMP_BOITE = Field(None, title="Boîte de dépôt", description=AIDE_BOITE)
+CHAMP_TERRITOIRE = champ(..., "Territoire", AIDE_TERRITOIRE)
+CHAMP_ANNEE = champ(..., "Année", AIDE_ANNEE)
+CHAMP_BOITE = champ(None, "Boîte de dépôt", AIDE_BOITE)

@@ -1,7 +1,9 @@
-"""End to end in headless Chromium, as the coordinator: given `cpts serve` (Prefect server, worker,
-portal) and a workbook with two bad rows, when she logs in, drops it and starts the nightly from the
-portal, then she reads both reasons with their cells, downloads the report, sees a monthly trend and
-the quality pages — and the browser never asks anything of another host.
+"""End to end in headless Chromium, as the coordinator: given `cpts serve` (Prefect server deployed
+from prefect.yaml, a process worker, the portal; the key in a Prefect Secret block) and a workbook
+with two bad rows, when she logs in, drops it and starts the nightly from the portal, then the run
+ends « Terminé avec refus », its artifacts lead with the two reasons and link to the portal, she
+reads both reasons with their cells, downloads the report, sees a monthly trend and the quality
+pages — and the browser never asks anything of another host.
 
 The screenshots are the README's (docs/captures/)."""
 
@@ -18,6 +20,10 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 from openpyxl import load_workbook
+from prefect.blocks.system import Secret
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from cpts.serve import LocalPrefect, free_port
 from generator import generate
@@ -44,7 +50,8 @@ def bad_workbook(sample: Path, out: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def observatoire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalPrefect, str, Path]]:
+def observatoire(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch
+                 ) -> Iterator[tuple[LocalPrefect, str, Path]]:
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium absent (apt-get install -y chromium)")
     root = tmp_path_factory.mktemp("observatoire")
@@ -53,23 +60,33 @@ def observatoire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Loc
     inbox = root / "depot"
     (inbox / "cpts").mkdir(parents=True)  # the contract annex is already there; the activity is dropped
     shutil.copy(sample / "cpts" / "CPTS_annexe_indicateurs_2024_vallee-du-gier.xlsx", inbox / "cpts")
+    monkeypatch_module.delenv("CPTS_PSEUDO_KEY", raising=False)  # the key comes from the Secret block
+    portal_port = free_port()
     local = LocalPrefect(home=root / "prefect", port=free_port(), extra_env={
         "CPTS_DATA_DIR": str(root / "var"),
         "CPTS_WAREHOUSE_URL": f"sqlite:///{root / 'entrepot.sqlite'}",
         "CPTS_INBOX": str(inbox),
-        "CPTS_PSEUDO_KEY": TEST_KEY,
         "CPTS_PORTAIL_COMPTES": json.dumps({"coordinatrice": hash_password(PASSWORD)}),
+        "CPTS_PORTAIL_URL": f"http://127.0.0.1:{portal_port}",
         "PREFECT_WORKER_QUERY_SECONDS": "1",
     })
     try:  # exactly what `cpts serve` does
         local.start_server()
+        with temporary_settings({PREFECT_API_URL: local.api_url}):
+            Secret(value=TEST_KEY).save("cpts-pseudo-key", overwrite=True)
         local.prepare()
         local.deploy_all()
         local.start_worker()
-        portal = local.start_portal("127.0.0.1", free_port())
+        portal = local.start_portal("127.0.0.1", portal_port)
         yield local, portal, bad_workbook(sample, root / "poste")
     finally:
         local.stop()
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +131,14 @@ def wait_for_run(local: LocalPrefect, run_id: str, timeout: float = 240) -> dict
     pytest.fail(f"Chargement non terminé ; worker : {(local.home / 'worker.log').read_text()[-3000:]}")
 
 
+def run_artifacts(local: LocalPrefect, run_id: str) -> tuple[dict, dict]:
+    with temporary_settings({PREFECT_API_URL: local.api_url}), get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
+        deployments = {d.name: d for d in client.read_deployments()}
+    return {a.key: a for a in artifacts}, deployments
+
+
 def test_the_coordinator_drops_a_workbook_starts_the_nightly_and_reads_every_result(
         observatoire, browser, tmp_path: Path) -> None:
     local, portal, workbook = observatoire
@@ -147,6 +172,19 @@ def test_the_coordinator_drops_a_workbook_starts_the_nightly_and_reads_every_res
     run = wait_for_run(local, run_url.rsplit("/", 1)[1])
     assert run["state"]["type"] == "COMPLETED", run["state"]
     assert run["state"]["name"] == "Terminé avec refus" and "2 ligne(s) rejetée(s)" in run["state"]["message"]
+    assert run["name"].startswith("nuit-")
+    artifacts, deployments = run_artifacts(local, run["id"])
+    files = artifacts["fichiers-recus"].data
+    assert files.index("## À corriger") < files.index("feuille Actions, cellule B2") \
+        < files.index("## Nouveaux chargements")
+    assert f"{portal}/fichiers" in files
+    assert artifacts["indicateurs-vallee-du-gier"].type == "table"
+    assert f"{portal}/rapports/rapports/rapport_dialogue_gestion_vallee-du-gier_2024.xlsx" in \
+        artifacts["rapport-vallee-du-gier"].data
+    nightly = deployments["nocturne"]
+    assert nightly.concurrency_limit == 1 or nightly.global_concurrency_limit is not None
+    schedule = nightly.schedules[0].schedule
+    assert (schedule.cron, schedule.timezone) == ("0 2 * * *", "Europe/Paris")
 
     page.goto(f"{portal}/fichiers")
     text = page.inner_text("main")
@@ -166,7 +204,7 @@ def test_the_coordinator_drops_a_workbook_starts_the_nightly_and_reads_every_res
 
     page.goto(f"{portal}/indicateurs?territoire=vallee-du-gier&annee=2024")
     assert page.locator("select[name=territoire] option:checked").inner_text() == "CPTS Vallée du Gier"
-    assert page.locator("figure.graphique svg.tendance").count() >= 1
+    assert page.locator("figure.graphique svg.tendance").count() >= 1, page.inner_text("main")[:3000]
     assert page.locator("svg.tendance circle").count() > 0
     capture(page, "05-indicateurs")
     page.locator("figure.graphique").first.scroll_into_view_if_needed()

@@ -255,5 +255,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
                               * uploads.CHUNK * MAX_FILES)])
     app.state.settings = settings
     app.state.session_key = settings.session_key()
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(settings.database_url, writer=False)
     return app

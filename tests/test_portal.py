@@ -234,3 +234,18 @@ def test_indicators_show_the_report_figures_with_secrecy_and_a_trend_without_mas
     chart = page[page.index('id="tendance-URG_NON_HOSPIT"'):]
     chart = chart[:chart.index("</figure>")]
     assert chart.count("<circle") == 11 and "mars :" not in chart  # March (7) is masked
+
+
+@pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+def test_pages_are_read_while_a_nightly_holds_the_writer_lock(client: TestClient,
+                                                                portal_settings: Settings) -> None:
+    from warehouse.db import make_engine
+
+    log_in(client)
+    writer = make_engine(portal_settings.database_url)
+    try:
+        with writer.begin():  # BEGIN IMMEDIATE, as a loading nightly holds it
+            response = client.get("/fichiers")  # would wait for the lock, then fail « locked »
+    finally:
+        writer.dispose()
+    assert response.status_code == 200 and "Fichiers reçus" in response.text

@@ -28,12 +28,13 @@ class WarehouseBusy(RuntimeError):
     """A table lock held elsewhere (often an analyst's open transaction), explained in French."""
 
 
-def make_engine(url: str, lock_timeout_s: float | None = None) -> Engine:
+def make_engine(url: str, lock_timeout_s: float | None = None, writer: bool = True) -> Engine:
     """An engine for the warehouse URL; SQLite gets WAL, foreign keys and a busy timeout.
 
     PostgreSQL sessions give up waiting for a table lock after `lock_timeout_s` (default
     `CPTS_LOCK_TIMEOUT_S`, 30 s) instead of queueing behind an analyst's idle transaction; the
-    writers' own lock (`warehouse.loading.lock_writers`) is exempt and waits."""
+    writers' own lock (`warehouse.loading.lock_writers`) is exempt and waits.
+    `writer=False` (the portal's pages): SQLite reads never take the writers' lock."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -41,7 +42,8 @@ def make_engine(url: str, lock_timeout_s: float | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 60})
         event.listen(engine, "connect", _sqlite_pragmas)
         # Writers take the lock at BEGIN, so a check-then-write (already loaded?) cannot race.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        mode = "BEGIN IMMEDIATE" if writer else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(mode))
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)

@@ -29,7 +29,9 @@ def run(settings: Settings, host: str, port: int) -> None:
 
     check_exposure(settings, host)
     restrict_umask()  # the session key, a first warehouse: owner-only
-    upgrade(make_engine(settings.database_url))  # first start: the pages read an empty warehouse
+    engine = make_engine(settings.database_url)
+    upgrade(engine)  # first start: the pages read an empty warehouse
+    engine.dispose()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", server_header=False,
                 proxy_headers=False)
 

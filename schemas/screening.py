@@ -153,8 +153,9 @@ def screen_workbook(path: Path, name: str, limits: Limits) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return  # the workbook reader names it « tronqué ou non xlsx »
+    except Exception:  # BadZipFile, EOFError, NotImplementedError (« zip file version »)…
+        raise FileRejected(f"{redact(name)} : classeur Excel illisible (fichier tronqué, corrompu ou non "
+                           "xlsx) ; demandez un nouvel envoi.") from None
     if len(parts) > MAX_PARTS:
         raise FileRejected(f"{redact(name)} : classeur de {len(parts)} parties (limite {MAX_PARTS}) ; "
                            "fichier refusé sans être ouvert.")

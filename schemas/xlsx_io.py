@@ -30,6 +30,7 @@ from schemas.screening import nir_refusal, scan_parts, screen_workbook
 _TEXT_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 _NIR_HEADERS = {"nir", "num secu", "numero securite sociale", "numero de securite sociale"}
 HEADER_SCAN_ROWS = 30
+MAX_COUNT = 10**12  # beyond, a "count" is a typing error (and would overflow a 64-bit column)
 
 
 def ref(row: int, col: int) -> str:
@@ -245,7 +246,7 @@ def number_of(value: Any) -> float | None:
 def int_of(value: Any) -> int | None:
     """A whole, non-negative count; None if not one."""
     number = number_of(value)
-    if number is None or not number.is_integer() or number < 0:
+    if number is None or not number.is_integer() or not 0 <= number <= MAX_COUNT:
         return None
     return int(number)
 

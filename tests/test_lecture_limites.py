@@ -246,3 +246,29 @@ def test_headers_repeated_or_blank_once_normalised_keep_the_first_column(tmp_pat
     extract = read(rpu_csv.FILE_TYPE, path).extract
 
     assert extract is not None and extract.rows_read == 5 and not extract.rejects
+
+
+def test_an_absurdly_large_count_is_a_row_reject_not_an_overflow(tmp_path: Path) -> None:
+    from schemas import cpam_patientele_mt
+    from tests.builders_xlsx import write_patientele
+
+    communes = [[42207, "Saint-Chamond", 2.3e171, 80, 300, 10, 250, 12, 90, 1],
+                ["42110", "Genilac", 400, 5, 70, 6, 60, 7, 20, 0]]
+    path = write_patientele(tmp_path, communes=communes)
+
+    extract = read(cpam_patientele_mt.FILE_TYPE, path).extract
+
+    assert extract is not None and [r.cellule for r in extract.rejects] == ["C6"]
+
+
+def test_a_workbook_with_a_corrupt_zip_directory_is_refused_in_french(tmp_path: Path) -> None:
+    path = write_prado(tmp_path)
+    data = bytearray(path.read_bytes())
+    directory = data.rfind(b"PK\x01\x02")
+    data[directory + 4] = 0xFF  # « version made by »: zipfile refuses the directory entry
+    data[directory + 6] = 0xFF
+    path.write_bytes(bytes(data))
+
+    refusal = read(cpam_prado.FILE_TYPE, path).refusal
+
+    assert refusal and "classeur Excel illisible" in refusal

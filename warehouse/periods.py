@@ -40,9 +40,14 @@ class Period:
         return (self.debut.month, self.debut.day, self.fin.month, self.fin.day) == (1, 1, 12, 31) \
             and self.debut.year == self.fin.year
 
-    def params(self, territoire: str) -> dict[str, object]:
-        return {"territoire": territoire, "debut": self.debut, "fin": self.fin,
-                "fin_exclue": self.fin + timedelta(days=1), "annee": self.fin.year}
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.type_periode, self.label)
+
+    def params(self) -> dict[str, object]:
+        """SQL parameters of the catalogue: :debut, :fin (inclusive), :fin_exclue, :annee (end year)."""
+        return {"debut": self.debut, "fin": self.fin, "fin_exclue": self.fin + timedelta(days=1),
+                "annee": self.fin.year}
 
 
 def contract_years(conn: Connection, territoire: str) -> list[Period]:

@@ -1,7 +1,11 @@
-"""Per source table: does it hold data for a period, and which loads fed a value (generic lineage)."""
+"""Per source table, declared once: its date column and kind. Everything period-related that is the
+same for every indicator is derived from here, set-based (all territories at once): which territories
+have rows in a period, the latest snapshot ≤ end, the loads that fed a value (generic lineage).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
@@ -13,7 +17,8 @@ class Source:
     date_column: str | None  # None: reference data (no period, no load)
     timestamp: bool = False  # datetime column: compare with :fin_exclue
     territorial: bool = False  # has a `territoire` column
-    snapshot: bool = False  # stock snapshot: lineage is the rows of :instantane
+    snapshot: bool = False  # stock snapshot: the latest date ≤ end is the state (per territory if territorial)
+    annual: bool = False  # the date column is a year: rows of the period's end year (:annee)
 
 
 SOURCES = {s.table: s for s in [
@@ -21,7 +26,7 @@ SOURCES = {s.table: s for s in [
     Source("sejours_mco", "date_sortie"),
     Source("cpam_patientele_mt", "date_situation", territorial=True, snapshot=True),
     Source("cpam_prado", "mois", territorial=True),
-    Source("cpam_depistage", "annee", territorial=True),
+    Source("cpam_depistage", "annee", territorial=True, annual=True),
     Source("sas_effecteurs", "date_instantane", snapshot=True),
     Source("sas_creneaux", "debut", timestamp=True),
     Source("sas_rdv", "debut", timestamp=True),
@@ -33,49 +38,92 @@ SOURCES = {s.table: s for s in [
     Source("annuaire_activites", "date_extraction", snapshot=True),
     Source("populations", None),
 ]}
-
-
-def _where(src: Source) -> str:
-    if src.snapshot:
-        cond = f"{src.date_column} = :instantane"
-    elif src.table == "cpam_depistage":
-        cond = "annee = :annee"
-    elif src.timestamp:
-        cond = f"{src.date_column} >= :debut AND {src.date_column} < :fin_exclue"
-    else:
-        cond = f"{src.date_column} BETWEEN :debut AND :fin"
-    return cond + (" AND territoire = :territoire" if src.territorial else "")
-
-
 # Sheets of the coordinator's activity workbook: an empty sheet in a loaded workbook means 0,
 # no workbook for the period means no value.
 WORKBOOK_TABLES = {"cpts_actions", "cpts_parcours", "cpts_formations", "cpts_crise"}
+# {population}: the territories' population of the millésime in force (:millesime).
+POPULATION = """(SELECT tc.territoire, SUM(po.population_municipale) AS population FROM populations po
+  JOIN territoires_communes tc ON tc.code_insee = po.code_insee
+  WHERE po.millesime = :millesime GROUP BY tc.territoire)"""
 
 
-def workbook_years(conn: Connection, territoire: str) -> set[int]:
-    """Years of the activity workbooks loaded for a territory (registry scope `territoire|année`)."""
+def snapshot_query(src: Source) -> str:
+    """{instantane}: the latest snapshot date ≤ :fin as `d` (with `territoire` if per territory)."""
+    col = src.date_column
+    if src.territorial:
+        return (f"(SELECT territoire, MAX({col}) AS d FROM {src.table} WHERE {col} <= :fin "
+                "GROUP BY territoire)")
+    return f"(SELECT MAX({col}) AS d FROM {src.table} WHERE {col} <= :fin)"
+
+
+def expand(sql: str, instantane: str | None) -> str:
+    """Replace the derived placeholders of an indicator's SQL."""
+    if instantane is not None:
+        sql = sql.replace("{instantane}", snapshot_query(SOURCES[instantane]))
+    return sql.replace("{population}", POPULATION)
+
+
+def period_condition(src: Source) -> str:
+    col = src.date_column
+    if src.annual:
+        return f"{col} = :annee"
+    if src.timestamp:
+        return f"{col} >= :debut AND {col} < :fin_exclue"
+    return f"{col} BETWEEN :debut AND :fin"
+
+
+def snapshot_dates(conn: Connection, table: str, params: dict) -> dict[str | None, object]:
+    """territoire → latest snapshot date ≤ end; key None for a snapshot shared by all territories."""
+    src = SOURCES[table]
+    sql = snapshot_query(src)[1:-1]
+    if src.territorial:
+        return {t: d for t, d in conn.execute(text(sql), params) if d is not None}
+    found = conn.execute(text(sql), params).scalar()
+    return {} if found is None else {None: found}
+
+
+def territories_with_rows(conn: Connection, table: str, params: dict,
+                          in_period: bool = True) -> set[str] | bool:
+    """Territories holding rows (in the period); a non-territorial source answers for all (bool)."""
+    src = SOURCES[table]
+    where = f" WHERE {period_condition(src)}" if in_period else ""
+    if not src.territorial:
+        return conn.execute(text(f"SELECT 1 FROM {table}{where}"), params).first() is not None
+    return {t for (t,) in conn.execute(text(f"SELECT DISTINCT territoire FROM {table}{where}"), params)}
+
+
+def lineage(conn: Connection, table: str, params: dict) -> dict[str | None, set[int]]:
+    """Loads feeding the period's rows, per territory (key None: for every territory)."""
+    src = SOURCES[table]
+    if src.date_column is None:
+        return {}
+    if src.snapshot:
+        on = "i.territoire = s.territoire AND " if src.territorial else ""
+        from_ = f"{table} s JOIN {snapshot_query(src)} i ON {on}s.{src.date_column} = i.d"
+    else:
+        from_ = f"{table} s WHERE {period_condition(src)}"
+    if not src.territorial:
+        ids = {int(r[0]) for r in conn.execute(text(f"SELECT DISTINCT s.chargement_id FROM {from_}"), params)}
+        return {None: ids}
+    out: dict[str | None, set[int]] = {}
+    for t, cid in conn.execute(text(f"SELECT DISTINCT s.territoire, s.chargement_id FROM {from_}"), params):
+        out.setdefault(t, set()).add(int(cid))
+    return out
+
+
+def workbook_years(conn: Connection) -> dict[str, set[int]]:
+    """territoire → years of the activity workbooks loaded (registry scope `territoire|année`)."""
     scopes = conn.execute(text(
         "SELECT DISTINCT perimetre FROM chargements WHERE type_fichier = 'cpts_activite' "
         "AND statut = 'charge'")).scalars()
-    return {int(key.rsplit("|", 1)[1]) for key in scopes
-            if key and key.rsplit("|", 1)[0] == territoire and key.rsplit("|", 1)[1].isdigit()}
+    out: dict[str, set[int]] = {}
+    for key in scopes:
+        territoire, _, year = (key or "").rpartition("|")
+        if territoire and year.isdigit():
+            out.setdefault(territoire, set()).add(int(year))
+    return out
 
 
-def has_data(conn: Connection, table: str, params: dict) -> bool:
-    """A flow source with no row at all in the period gives no value (not a misleading 0)."""
-    src = SOURCES[table]
-    if src.date_column is None:
-        return True
-    sql = f"SELECT 1 FROM {table} WHERE {_where(src)}"
-    return conn.execute(text(sql), params).first() is not None
-
-
-def lineage(conn: Connection, tables: tuple[str, ...], params: dict) -> list[int]:
-    ids: set[int] = set()
-    for table in tables:
-        src = SOURCES[table]
-        if src.date_column is None or (src.snapshot and params.get("instantane") is None):
-            continue
-        sql = f"SELECT DISTINCT chargement_id FROM {table} WHERE {_where(src)}"
-        ids.update(int(r[0]) for r in conn.execute(text(sql), params))
-    return sorted(ids)
+def dated(tables: Iterable[str]) -> list[str]:
+    """Sources whose rows are dated events (not snapshots, not reference data)."""
+    return [s for s in tables if SOURCES[s].date_column and not SOURCES[s].snapshot]

@@ -55,6 +55,7 @@ class PeriodData:
     period: Period
     territoires: list[str]
     stale_days: int = STALE_DAYS
+    shared: dict = field(default_factory=dict)  # run-level memo (delivered months), across periods
     params: dict = field(init=False)
     _memo: dict = field(default_factory=dict, init=False)
 
@@ -87,7 +88,7 @@ class PeriodData:
     def completeness(self, kind: str | None) -> list[str]:
         """Depends on the period only (not on the territory nor the indicator)."""
         return self._get(("completude", kind), lambda: completude.reasons(
-            self.conn, kind, self.period.debut, self.period.fin))
+            self.conn, kind, self.period.debut, self.period.fin, self.shared))
 
     def source_lineage(self, table: str) -> dict[str | None, set[int]]:
         return self._get(("lignage", table), lambda: sources.lineage(self.conn, table, self.params))

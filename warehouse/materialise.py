@@ -38,9 +38,10 @@ def write_periods(conn: Connection, territoires: list[str], plan: Mapping[Period
     upsert_catalogue(conn)
     now = datetime.now()
     written = 0
+    shared: dict = {}  # what does not depend on the period (completeness deliveries), once per run
     for period, codes in plan.items():
         indicators = [i for i in catalogue().values() if codes is None or i.code in codes]
-        data = PeriodData(conn, period, list(territoires), stale_days)
+        data = PeriodData(conn, period, list(territoires), stale_days, shared)
         _clear(conn, territoires, period, None if codes is None else [i.code for i in indicators])
         rows, cells = [], []
         for ind in indicators:

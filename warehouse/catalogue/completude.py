@@ -29,21 +29,43 @@ def _months(debut: date, fin: date) -> list[date]:
     return out
 
 
-def _recent_months(conn: Connection, table: str, column: str, fin: date) -> dict[str, set[date]]:
-    """finess → months with data, over the 12 months before `fin` (and up to `fin`)."""
-    start = date(fin.year - 1, fin.month, 1) + timedelta(days=32)
-    start = date(start.year, start.month, 1)
-    rows = conn.execute(text(f"SELECT DISTINCT finess, {column} FROM {table} "
-                             f"WHERE {column} BETWEEN :a AND :b"), {"a": start, "b": fin})
-    out: dict[str, set[date]] = {}
-    for finess, d in rows:
-        d = as_date(d)
-        out.setdefault(finess, set()).add(date(d.year, d.month, 1))
+def _month_of(conn: Connection, column: str) -> str:
+    """First day of the month of a date column, as ISO text on both backends."""
+    if conn.dialect.name == "postgresql":
+        return f"to_char({column}, 'YYYY-MM-01')"
+    return f"SUBSTR({column}, 1, 7) || '-01'"
+
+
+def delivered_months(conn: Connection, table: str, column: str) -> dict[str, dict[date, date]]:
+    """finess → {month with data: its first date with data}, over the whole table (one query,
+    shared by all the periods of a run)."""
+    month = _month_of(conn, column)
+    out: dict[str, dict[date, date]] = {}
+    rows = conn.execute(text(f"SELECT finess, {month}, MIN({column}) FROM {table} GROUP BY finess, {month}"))
+    for finess, m, first in rows:
+        out.setdefault(finess, {})[as_date(m)] = as_date(first)
     return out
 
 
-def rpu_reasons(conn: Connection, debut: date, fin: date) -> list[str]:
-    delivered = _recent_months(conn, "passages_urgences", "date_entree", fin)
+def _recent_months(delivered: dict[str, dict[date, date]], fin: date) -> dict[str, set[date]]:
+    """finess → months with data, over the 12 months before `fin` (and up to `fin`)."""
+    start = date(fin.year - 1, fin.month, 1) + timedelta(days=32)
+    start = date(start.year, start.month, 1)
+    recent = {f: {m for m, first in months.items() if m >= start and first <= fin}
+              for f, months in delivered.items()}
+    return {f: months for f, months in recent.items() if months}
+
+
+def _memo(memo: dict, key: str, make):
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def rpu_reasons(conn: Connection, debut: date, fin: date, memo: dict | None = None) -> list[str]:
+    months = _memo({} if memo is None else memo, "rpu", lambda: delivered_months(
+        conn, "passages_urgences", "date_entree"))
+    delivered = _recent_months(months, fin)
     wanted = _months(debut, fin)
     out = []
     for finess, months in sorted(delivered.items()):
@@ -54,22 +76,27 @@ def rpu_reasons(conn: Connection, debut: date, fin: date) -> list[str]:
     return out
 
 
-def pmsi_reasons(conn: Connection, fin: date, reach: date | None = None) -> list[str]:
+def pmsi_reasons(conn: Connection, fin: date, reach: date | None = None,
+                 memo: dict | None = None) -> list[str]:
     """The last month each establishment's file reaches is taken as its latest discharge month."""
     reach = reach or fin
-    delivered = _recent_months(conn, "sejours_mco", "date_sortie", fin)
-    last_rows = conn.execute(text("SELECT finess, MAX(date_sortie) FROM sejours_mco GROUP BY finess"))
-    last = {f: as_date(d) for f, d in last_rows}
+    memo = {} if memo is None else memo
+    months = _memo(memo, "pmsi", lambda: delivered_months(conn, "sejours_mco", "date_sortie"))
+    delivered = _recent_months(months, fin)
+    last = _memo(memo, "pmsi_last", lambda: {f: as_date(d) for f, d in conn.execute(text(
+        "SELECT finess, MAX(date_sortie) FROM sejours_mco GROUP BY finess"))})
     target = date(reach.year, reach.month, 1)
     return [f"PMSI : le fichier de l'établissement {finess} n'atteint pas {month_label(target)}"
             for finess in sorted(delivered) if last[finess] < target]
 
 
-def reasons(conn: Connection, kind: str | None, debut: date, fin: date) -> list[str]:
+def reasons(conn: Connection, kind: str | None, debut: date, fin: date,
+            memo: dict | None = None) -> list[str]:
+    """`memo` shares the delivered months between the periods of one run (same transaction)."""
     if kind == "rpu":
-        return rpu_reasons(conn, debut, fin)
+        return rpu_reasons(conn, debut, fin, memo)
     if kind == "pmsi":
-        return pmsi_reasons(conn, fin)
+        return pmsi_reasons(conn, fin, memo=memo)
     if kind == "rehospit":
-        return pmsi_reasons(conn, fin, fin + timedelta(days=30))
+        return pmsi_reasons(conn, fin, fin + timedelta(days=30), memo)
     return []

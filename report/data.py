@@ -13,28 +13,19 @@ QUALITY_TABLE = "qualite_resultats"
 MAX_REJECT_ROWS = 1000  # the detail list is for reading, not an export: keep the file small
 
 
-def _latest(rows: list[dict], key: tuple[str, ...]) -> dict[tuple, dict]:
-    """Keep the most recent computation of each key (several runs may have written a period)."""
-    out: dict[tuple, dict] = {}
-    for row in sorted(rows, key=lambda r: r["calcule_le"]):
-        out[tuple(row[k] for k in key)] = row
-    return out
-
-
 def yearly_results(conn: Connection, territoire: str, annee: int) -> dict[tuple[str, str], dict]:
     """(code, periode) → row, for calendar years N-1 and N."""
     rows = conn.execute(select(res).where(
         res.c.territoire == territoire, res.c.type_periode == "annee_civile",
         res.c.periode.in_([str(annee - 1), str(annee)]))).mappings().all()
-    return _latest([dict(r) for r in rows], ("code_indicateur", "periode"))
+    return {(r["code_indicateur"], r["periode"]): dict(r) for r in rows}
 
 
 def contract_results(conn: Connection, territoire: str, annee: int) -> dict[str, dict]:
     """code → row of the contract year ending in `annee` (what the annex tiers are about)."""
     rows = conn.execute(select(res).where(
         res.c.territoire == territoire, res.c.type_periode == "annee_contractuelle")).mappings().all()
-    rows = [dict(r) for r in rows if r["date_fin"].year == annee]
-    return {k[0]: v for k, v in _latest(rows, ("code_indicateur",)).items()}
+    return {r["code_indicateur"]: dict(r) for r in rows if r["date_fin"].year == annee}
 
 
 def monthly_results(conn: Connection, territoire: str, annee: int) -> dict[str, list[dict]]:
@@ -42,10 +33,9 @@ def monthly_results(conn: Connection, territoire: str, annee: int) -> dict[str, 
     rows = conn.execute(select(res).where(
         res.c.territoire == territoire, res.c.type_periode == "mois",
         res.c.periode.like(f"{annee}-%"))).mappings().all()
-    latest = _latest([dict(r) for r in rows], ("code_indicateur", "periode"))
     out: dict[str, list[dict]] = {}
-    for (code, _), row in sorted(latest.items()):
-        out.setdefault(code, []).append(row)
+    for row in sorted(rows, key=lambda r: (r["code_indicateur"], r["periode"])):
+        out.setdefault(row["code_indicateur"], []).append(dict(row))
     return out
 
 
@@ -53,8 +43,7 @@ def breakdown(conn: Connection, territoire: str, code: str, periode: str, axe: s
     rows = conn.execute(select(vent).where(
         vent.c.territoire == territoire, vent.c.code_indicateur == code,
         vent.c.type_periode == "annee_civile", vent.c.periode == periode, vent.c.axe == axe)).mappings().all()
-    latest = _latest([dict(r) for r in rows], ("modalite",))
-    return sorted(latest.values(), key=lambda r: r["ordre"])
+    return sorted((dict(r) for r in rows), key=lambda r: r["ordre"])
 
 
 def annex(conn: Connection, territoire: str, annee: int) -> tuple[list[dict], list[dict]]:

@@ -16,11 +16,11 @@ from cpts.config import Settings
 from tasks.inbox import Delivery, archive, discover
 from tasks.ingest import ingest_delivery
 from warehouse import reference, runs
-from warehouse.catalogue import catalogue
 from warehouse.db import make_engine, refresh_statistics, retry_on_lock, upgrade
+from warehouse.incremental import materialise_incremental, nightly_jobs
 from warehouse.loading import LoadOutcome, known_statuses
 from warehouse.materialise import materialise
-from warehouse.periods import Period, calendar_years, contract_years, months_of_latest_year
+from warehouse.periods import Period, calendar_years
 
 LOCAL_PROTOCOLS = {"file", "local"}
 REMOTE_RETRIES = 3
@@ -132,27 +132,19 @@ def compute_indicators(settings: Settings, territoires: list[str] | None = None,
                        annees: list[int] | None = None) -> int:
     """Materialise the indicators of every territory (default: all).
 
-    Without `annees`: calendar years with data, the contract years of each territory's annexes, and
-    the months of the latest year with data (flow indicators only: the report's monthly series).
-    With `annees`: those calendar years only (on-demand recalculation)."""
+    Without `annees`: the nightly's periods (calendar years with data, contract years, months of the
+    latest year), recomputing only what the loads since the last run can change.
+    With `annees`: those calendar years only, recomputed in full (on-demand recalculation)."""
     engine = make_engine(settings.database_url)
     chosen = territoires or reference.territory_codes()
-    if annees:
-        return materialise(engine, chosen, [Period.calendar_year(a) for a in annees])
-    with engine.connect() as conn:
-        years = calendar_years(conn)
-        contracts = {t: contract_years(conn, t) for t in chosen}
-        months = months_of_latest_year(conn)
-    written = materialise(engine, chosen, years)
-    written += sum(materialise(engine, [t], periods) for t, periods in contracts.items() if periods)
-    written += materialise(engine, chosen, months, codes=monthly_indicator_codes())
-    engine.dispose()
-    return written
-
-
-def monthly_indicator_codes() -> set[str]:
-    """Flow indicators with a monthly meaning (annual sources such as dépistage are left out)."""
-    return {i.code for i in catalogue().values() if i.nature == "flux" and i.frequence != "annuelle"}
+    try:
+        if annees:
+            return materialise(engine, chosen, [Period.calendar_year(a) for a in annees])
+        with engine.begin() as conn:
+            written, _ = materialise_incremental(conn, nightly_jobs(conn, chosen))
+        return written
+    finally:
+        engine.dispose()
 
 
 @task(name="Années présentes dans l'entrepôt", cache_policy=NONE)

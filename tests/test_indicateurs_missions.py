@@ -354,7 +354,8 @@ def test_ccmu12_and_emergency_breakdowns_by_commune_and_age(engine: Engine) -> N
 
 def test_nightly_materialises_years_contract_years_and_monthly_flows(engine: Engine,
                                                                      settings: Settings) -> None:
-    from tasks.warehouse_tasks import compute_indicators, monthly_indicator_codes
+    from tasks.warehouse_tasks import compute_indicators
+    from warehouse.incremental import monthly_indicator_codes
 
     load(engine, "annexe_parametres", [annexe_parametres(2024, CA2024.debut, CA2024.fin),
                                        annexe_parametres(2025, CA2025.debut, CA2025.fin)])

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, and_, func, insert, select, text, upd
 from cpts.nir import redact
 from schemas.base import Anomaly, Extract, Reject
 from warehouse.bulk import insert_frame
+from warehouse.catalogue.sources import touched_range
 from warehouse.residence import attribute_batch
 from warehouse.tables import metadata
 from warehouse.tables.registre import anomalies, chargements, rejets
@@ -146,9 +147,11 @@ def _write(conn: Connection, info: DeliveryInfo, extract: Extract) -> LoadOutcom
             {"chargement_id": batch, **_redacted(a)} for a in extract.anomalies])
     if extract.after_load:
         extract.after_load(conn)
+    first, last = touched_range(extract.tables)  # what the nightly's indicator stage must recompute
     conn.execute(update(chargements).where(chargements.c.id == batch).values(
         statut="charge", charge_le=datetime.now(), lignes_chargees=loaded,
-        lignes_rejetees=len(extract.rejects), lignes_remplacees=replaced))
+        lignes_rejetees=len(extract.rejects), lignes_remplacees=replaced,
+        tables_chargees=",".join(sorted(extract.tables)), donnees_du=first, donnees_au=last))
     return LoadOutcome("charge", batch, extract.rows_read, loaded, len(extract.rejects), replaced)
 
 

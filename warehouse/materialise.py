@@ -6,7 +6,7 @@ the cost grows with periods, not with territories. Values are replaced in one tr
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, delete, insert
@@ -17,7 +17,9 @@ from warehouse.loading import lock_writers
 from warehouse.periods import Period
 from warehouse.tables.marts import indicateurs_catalogue, indicateurs_resultats, indicateurs_ventilations
 
-__all__ = ["Period", "Value", "materialise", "write_periods"]
+__all__ = ["Job", "Period", "Value", "materialise", "write_periods"]
+# One unit of work: a period, the territories it applies to, the indicators (None: all).
+Job = tuple[Period, list[str], Collection[str] | None]
 
 
 def materialise(engine: Engine, territoires: list[str], periods: list[Period],
@@ -29,17 +31,18 @@ def materialise(engine: Engine, territoires: list[str], periods: list[Period],
     replaced; without it the territory × period rows are replaced as a whole."""
     with engine.begin() as conn:
         lock_writers(conn)  # one writer at a time, also outside the nightly's run lock
-        return write_periods(conn, territoires, {p: codes for p in periods}, catalogue_version, stale_days)
+        return write_periods(conn, [(p, territoires, codes) for p in periods], catalogue_version,
+                             stale_days)
 
 
-def write_periods(conn: Connection, territoires: list[str], plan: Mapping[Period, Collection[str] | None],
-                  catalogue_version: int | None = None, stale_days: int = STALE_DAYS) -> int:
-    """Compute and replace each planned period (its indicators: all when None) inside `conn`'s transaction."""
+def write_periods(conn: Connection, jobs: Iterable[Job], catalogue_version: int | None = None,
+                  stale_days: int = STALE_DAYS) -> int:
+    """Compute and replace each job's values inside `conn`'s transaction; returns rows written."""
     upsert_catalogue(conn)
     now = datetime.now()
     written = 0
     shared: dict = {}  # what does not depend on the period (completeness deliveries), once per run
-    for period, codes in plan.items():
+    for period, territoires, codes in jobs:
         indicators = [i for i in catalogue().values() if codes is None or i.code in codes]
         data = PeriodData(conn, period, list(territoires), stale_days, shared)
         _clear(conn, territoires, period, None if codes is None else [i.code for i in indicators])

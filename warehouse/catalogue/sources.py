@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import Connection, text
 
@@ -17,7 +18,7 @@ class Source:
     date_column: str | None  # None: reference data (no period, no load)
     timestamp: bool = False  # datetime column: compare with :fin_exclue
     territorial: bool = False  # has a `territoire` column
-    snapshot: bool = False  # stock snapshot: the latest date ≤ end is the state (per territory if territorial)
+    snapshot: bool = False  # the latest date ≤ end is the state (per territory if territorial)
     annual: bool = False  # the date column is a year: rows of the period's end year (:annee)
 
 
@@ -127,3 +128,24 @@ def workbook_years(conn: Connection) -> dict[str, set[int]]:
 def dated(tables: Iterable[str]) -> list[str]:
     """Sources whose rows are dated events (not snapshots, not reference data)."""
     return [s for s in tables if SOURCES[s].date_column and not SOURCES[s].snapshot]
+
+
+def touched_range(tables: dict) -> tuple[date | None, date | None]:
+    """First and last date of the rows a load writes (polars frames by table), over dated sources."""
+    lows, highs = [], []
+    for name, frame in tables.items():
+        src = SOURCES.get(name)
+        if src is None or src.date_column is None or src.date_column not in frame.columns \
+                or frame.height == 0:
+            continue
+        column = frame[src.date_column].drop_nulls()
+        if column.len() == 0:
+            continue
+        low, high = column.min(), column.max()
+        if src.annual:
+            lows.append(date(int(low), 1, 1))
+            highs.append(date(int(high), 12, 31))
+        else:
+            lows.append(low.date() if isinstance(low, datetime) else low)
+            highs.append(high.date() if isinstance(high, datetime) else high)
+    return min(lows, default=None), max(highs, default=None)

@@ -1,6 +1,6 @@
 """Contract tracking mart: year-to-date values, tiers and money of the annex indicators."""
 
-from sqlalchemy import Column, Date, Float, Integer, String, Table, Text
+from sqlalchemy import Column, Date, Float, Index, Integer, String, Table, Text, text
 
 from warehouse.tables.base import IdType, metadata
 
@@ -26,6 +26,8 @@ contrat_suivi = Table(
     Column("palier_projete", String(15), comment="Palier atteint par la projection"),
     Column("montant_projete", Float, comment="Montant projeté à la fin de l'année contractuelle (€)"),
     Column("motif", Text, comment="Motif en français (non évaluable, plafonnement, stock non projeté)"),
+    Index("uq_contrat_suivi_grain", "territoire", "annee", "date_calcul",
+          text("COALESCE(code_indicateur, '')"), text("COALESCE(mission, 0)"), unique=True),
     comment="Suivi nocturne du contrat (ACI) : cumul, paliers et montants, par indicateur, "
             "mission et total",
 )

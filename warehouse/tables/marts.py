@@ -1,6 +1,6 @@
 """Marts: indicator catalogue, values with status and lineage, breakdowns."""
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, Index, Integer, String, Table, Text
 
 from warehouse.tables.base import IdType, metadata
 
@@ -16,7 +16,8 @@ indicateurs_catalogue = Table(
     Column("secret", Boolean, nullable=False, comment="Soumis au secret statistique"),
     Column("sources", Text, nullable=False, comment="Tables sources, séparées par des virgules"),
     Column("definition", Text, nullable=False, comment="Définition en français"),
-    comment="Catalogue des indicateurs, versionné par année (recopié de indicateurs.toml à chaque calcul)",
+    comment="Catalogue des indicateurs, versionné par année (recopié de warehouse/indicateurs/ à chaque "
+            "calcul)",
 )
 
 indicateurs_resultats = Table(
@@ -39,6 +40,8 @@ indicateurs_resultats = Table(
     Column("version_catalogue", Integer, nullable=False, comment="Version du catalogue utilisée"),
     Column("calcule_le", DateTime, nullable=False, comment="Date et heure du calcul"),
     Column("lignage", Text, comment="Identifiants des chargements sources, séparés par des virgules"),
+    Index("uq_indicateurs_resultats_grain", "territoire", "code_indicateur", "type_periode", "periode",
+          unique=True),
     comment="Valeurs des indicateurs : une ligne par territoire, indicateur et période",
 )
 
@@ -57,5 +60,18 @@ indicateurs_ventilations = Table(
     Column("masque_source", Boolean, nullable=False, default=False,
            comment="Cellule masquée à la source (CPAM `<5`) : inconnue, jamais 0"),
     Column("calcule_le", DateTime, nullable=False, comment="Date et heure du calcul"),
+    Index("uq_indicateurs_ventilations_grain", "territoire", "code_indicateur", "type_periode", "periode",
+          "axe", "modalite", unique=True),
     comment="Ventilations des indicateurs (adhérents par profession, passages par commune...)",
+)
+
+indicateurs_etat = Table(
+    "indicateurs_etat", metadata,
+    Column("cle", String(40), primary_key=True, comment="Calcul suivi, ex. nocturne"),
+    Column("dernier_chargement", Integer, comment="Plus grand identifiant de chargement pris en compte"),
+    Column("empreinte", String(64), nullable=False,
+           comment="Empreinte du catalogue, du référentiel et des territoires utilisés"),
+    Column("periodes", Text, nullable=False, comment="Périodes calculées (type:libellé)"),
+    Column("calcule_le", DateTime, nullable=False, comment="Date et heure du calcul"),
+    comment="État du calcul incrémental des indicateurs : ce qui a déjà été pris en compte",
 )

@@ -1,6 +1,6 @@
 """Load registry and rejects: what came in, from where, when, and what happened to it."""
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, Text
 
 from warehouse.tables.base import IdType, chargement_fk, metadata
 
@@ -23,6 +23,10 @@ chargements = Table(
            comment="en_cours, charge, quarantaine, obsolete, remplace"),
     Column("message", Text, comment="Motif en français (quarantaine, obsolète)"),
     Column("archive", String(500), comment="Chemin de la copie brute archivée"),
+    Column("tables_chargees", String(300),
+           comment="Tables sources écrites par le chargement, séparées par des virgules"),
+    Column("donnees_du", Date, comment="Première date des lignes chargées"),
+    Column("donnees_au", Date, comment="Dernière date des lignes chargées"),
     comment="Registre des chargements : une ligne par fichier reçu",
 )
 

@@ -3,12 +3,12 @@ what indicators.md says — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Engine, select, text
 
-from tests.builders_facts import action, adherent, creneau, effecteur, load, mt_row, passage, rdv, sejour
-from warehouse.catalogue import catalogue, version
+from tests.builders_facts import action, adherent, load, mt_row, passage, sejour
+from warehouse.catalogue import catalogue, files, version
 from warehouse.materialise import Period, materialise
 from warehouse.tables.marts import indicateurs_resultats as res
 from warehouse.tables.marts import indicateurs_ventilations as vent
@@ -30,8 +30,10 @@ def months(finess: str, year: int, upto: int = 12) -> list[dict]:
             for m in range(1, upto + 1)]
 
 
-def test_catalogue_has_both_versions() -> None:
-    assert len(version(2024)) == 24 and len(version(2025)) == 37
+def test_the_2025_version_keeps_every_2024_indicator_and_adds_some() -> None:
+    codes_2024, codes_2025 = ({i.code for i in version(y)} for y in (2024, 2025))
+    assert codes_2024 < codes_2025 and "MT_C2S_SANS" in codes_2025 - codes_2024
+    assert len(catalogue()) == len(files())  # one file per indicator, none ignored
     assert catalogue()["IC_REHOSPIT_30J"].fonction == "rehospitalisation_30j"
 
 
@@ -103,28 +105,6 @@ def test_cpam_masks_stale_and_missing_snapshots(engine: Engine) -> None:
         cells = conn.execute(select(vent.c.modalite, vent.c.valeur, vent.c.masque_source).where(
             vent.c.code_indicateur == "MT_17P_SANS").order_by(vent.c.ordre)).all()
     assert [tuple(c) for c in cells] == [("42207", 3000, False), ("42225", None, True)]
-
-
-def test_sas_participation_crossing_the_year_and_attribution_by_commune(engine: Engine) -> None:
-    snap = date(2024, 12, 1)
-    load(engine, "sas_effecteurs", [
-        effecteur(snap, "10000000001", debut=date(2023, 10, 1), fin=date(2024, 2, 1)),
-        effecteur(snap, "10000000002", fin=date(2023, 12, 31)),  # ended before the period
-        effecteur(snap, "10000000003", commune="42218"),  # other territory
-        effecteur(snap, "10000000004", profession="40"),
-        effecteur(snap, "10000000005", participe=False),
-    ])
-    load(engine, "sas_creneaux", [creneau("10000000001", datetime(2024, 3, 1, 9), 2.5),
-                                  creneau("10000000001", datetime(2024, 3, 2, 9), 1.0, "AUTRE"),
-                                  creneau("10000000003", datetime(2024, 3, 1, 9), 4.0)])
-    load(engine, "sas_rdv", [rdv("10000000001", datetime(2024, 3, 1, 9), "fulfilled"),
-                             rdv("10000000001", datetime(2024, 3, 1, 9), "noshow", 72),
-                             rdv("10000000001", datetime(2024, 3, 1, 9), "cancelled"),
-                             rdv("10000000003", datetime(2024, 3, 1, 9), "fulfilled")])
-    v = values(engine)
-    assert v["SAS_MEDECINS"]["valeur"] == 1 and v["SAS_MEDECINS"]["statut"] == "final"
-    assert v["SAS_HEURES"]["valeur"] == 2.5 and v["SAS_RDV_HONORES"]["valeur"] == 1
-    assert v["SAS_RDV_TAUX_HONORES"]["valeur"] == 50 and v["SAS_RDV_48H"]["valeur"] == 50
 
 
 def test_members_activity_and_periods(engine: Engine) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from itertools import count
 
+import polars as pl
 from sqlalchemy import Engine, insert
 
+from warehouse.catalogue.sources import touched_range
 from warehouse.tables import activite, annuaire, cpam, hopital, sas
 from warehouse.tables.reference import populations
 from warehouse.tables.registre import chargements
@@ -33,10 +35,12 @@ def load(engine: Engine, table_name: str, rows: list[dict], type_fichier: str = 
 def _insert(engine: Engine, table_name: str, rows: list[dict], type_fichier: str, scope: str | None) -> int:
     table = {t.name: t for m in (activite, annuaire, cpam, hopital, sas)
              for t in vars(m).values() if hasattr(t, "c") and hasattr(t, "name")}[table_name]
+    first, last = touched_range({table_name: pl.DataFrame(rows, infer_schema_length=None)})
     with engine.begin() as conn:
         cid = conn.execute(insert(chargements).values(
             fournisseur="test", type_fichier=type_fichier, nom_fichier=f"f{next(_seq)}", perimetre=scope,
-            sha256="0" * 64, recu_le=datetime(2025, 1, 1), statut="charge")).inserted_primary_key[0]
+            sha256="0" * 64, recu_le=datetime(2025, 1, 1), statut="charge", tables_chargees=table_name,
+            donnees_du=first, donnees_au=last)).inserted_primary_key[0]
         conn.execute(insert(table), [{"chargement_id": cid, **r} for r in rows])
     return cid
 

@@ -69,6 +69,9 @@ def _with_replaced(conn: Connection, load: dict, after: int) -> tuple[date, date
     """The load's dates, widened to those of the earlier loads of the same scope it replaced."""
     if load["donnees_du"] is None:  # e.g. an empty workbook: its availability changes, dates unknown
         return ALL_TIME
+    first, last = _as_date(load["donnees_du"]), _as_date(load["donnees_au"])
+    if load["perimetre"] is None:  # no scope: nothing was replaced
+        return first, last
     earlier = conn.execute(select(
         func.count(), func.count(chargements.c.donnees_du), func.min(chargements.c.donnees_du),
         func.max(chargements.c.donnees_au)).where(
@@ -76,7 +79,6 @@ def _with_replaced(conn: Connection, load: dict, after: int) -> tuple[date, date
         chargements.c.id < load["id"], chargements.c.id <= after)).one()
     if earlier[0] != earlier[1]:
         return ALL_TIME
-    first, last = _as_date(load["donnees_du"]), _as_date(load["donnees_au"])
     if earlier[2] is not None:
         first, last = min(first, _as_date(earlier[2])), max(last, _as_date(earlier[3]))
     return first, last

@@ -9,10 +9,10 @@ from prefect import task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 
+from contract.tiers import TIER_LABELS
 from contract.tracking import track
 from cpts.config import Settings
-from cpts.secrecy import RATE_UNITS, format_fr, publish
-from report.tiers import TIER_LABELS
+from cpts.secrecy import format_fr, publish
 from warehouse import reference
 from warehouse.catalogue import catalogue
 from warehouse.db import make_engine
@@ -64,4 +64,4 @@ def _shown(row: dict, threshold: int) -> dict[str, str]:
 def _value(ind, value: float | None, threshold: int) -> str:
     if ind is None or value is None:
         return ""
-    return publish(value, is_rate=ind.unite in RATE_UNITS, secret=ind.secret, threshold=threshold).text
+    return publish(value, is_rate=ind.is_rate, secret=ind.secret, threshold=threshold).text

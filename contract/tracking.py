@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
 from contract.projection import assess, factor, project
-from report.tiers import NON_EVALUABLE, Earned, earned, mission_money, tiers_from_annex
+from contract.tiers import NON_EVALUABLE, Earned, earned, mission_money, tiers_from_annex
 from warehouse.catalogue import catalogue
 from warehouse.loading import lock_writers
 from warehouse.materialise import materialise

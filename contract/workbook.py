@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from contract.enveloppes import source
 from contract.proposal import Baseline, Proposal
 from cpts.atomic import atomic_path
-from cpts.secrecy import RATE_UNITS, Published, publish, round_half_up
+from cpts.secrecy import Published, publish, round_half_up
 from schemas.cpts_annexe import ENVELOPES, INDICATORS, TIER_COLUMNS
 from schemas.workbook_labels import MISSIONS
 from warehouse.catalogue import Indicator
@@ -146,14 +146,14 @@ def _row(line: Baseline, threshold: int) -> list:
 
 
 def _published(ind: Indicator, row: dict, threshold: int) -> Published:
-    return publish(row["valeur"], is_rate=ind.unite in RATE_UNITS, secret=ind.secret, threshold=threshold,
+    return publish(row["valeur"], is_rate=ind.is_rate, secret=ind.secret, threshold=threshold,
                    numerateur=row["numerateur"], denominateur=row["denominateur"],
                    lower_bound=bool(row["valeur_masquee_source"]))
 
 
 def _number(ind: Indicator, value: float) -> float:
     """The displayed (rounded half-up) value as a number, so the reader loads it back."""
-    return float(round_half_up(value, 1 if ind.unite in RATE_UNITS else 0))
+    return float(round_half_up(value, 1 if ind.is_rate else 0))
 
 
 def _shown(ind: Indicator, row: dict | None, threshold: int) -> float | str | None:

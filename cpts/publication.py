@@ -8,7 +8,7 @@ import io
 from sqlalchemy import select
 
 from cpts.config import Settings
-from cpts.secrecy import RATE_UNITS, publish
+from cpts.secrecy import publish
 from warehouse.catalogue import Indicator, version
 from warehouse.db import make_engine
 from warehouse.tables.marts import indicateurs_resultats as t
@@ -35,7 +35,7 @@ def indicator_rows(settings: Settings, territoire: str, periode: str) -> list[di
 def _row(ind: Indicator, row: dict | None, threshold: int) -> dict[str, str]:
     if row is None:
         return {"code": ind.code, "indicateur": ind.libelle, "valeur": "", "statut": "non disponible"}
-    shown = publish(row["valeur"], is_rate=ind.unite in RATE_UNITS, secret=ind.secret,
+    shown = publish(row["valeur"], is_rate=ind.is_rate, secret=ind.secret,
                     threshold=threshold, numerateur=row["numerateur"],
                     denominateur=row["denominateur"], lower_bound=row["valeur_masquee_source"])
     return {"code": ind.code, "indicateur": ind.libelle, "valeur": shown.text,

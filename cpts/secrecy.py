@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-RATE_UNITS = {"%", "pour 100 habitants", "pour 10 000 habitants"}
-
 
 @dataclass(frozen=True)
 class Published:

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 
 from generator import geo
 from generator.context import CALIBRATED_TERRITORY, Ctx
-from generator.cpts_content import MISSIONS
 from generator.xlsx import header_row, save
+from warehouse.catalogue import MISSIONS
 
 START = date(2023, 12, 7)
 ENVELOPES = [("Fonctionnement", 75000, None), ("Accès aux soins", 90000, 35000),

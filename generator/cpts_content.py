@@ -13,10 +13,6 @@ from datetime import date
 import numpy as np
 
 D = date.fromisoformat
-MISSIONS = {1: "Accès aux soins", 2: "Parcours pluriprofessionnels", 3: "Prévention",
-            4: "Crise sanitaire", 5: "Qualité et pertinence",
-            6: "Accompagnement des professionnels"}
-
 VDG_2024_ACTIONS = [
     (D("2024-01-18"), 3, "Groupe de travail dépistage du cancer colorectal", "Réunion de travail",
      None, 8, None),

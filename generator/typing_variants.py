@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 
 from cpts.labels import normalise_label, strip_accents
-from generator.cpts_content import MISSIONS
+from warehouse.catalogue import MISSIONS
 
 # Forms people use that the label normaliser maps back (feminine forms, synonyms).
 OTHER_FORMS = {"Infirmier": "Infirmière", "Pharmacien": "Pharmacienne",

@@ -8,9 +8,10 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import Connection, Engine
 
+from contract import tiers
 from cpts.atomic import atomic_path
 from cpts.config import Settings
-from report import data, methode, missions, qualite, synthese, tiers
+from report import data, methode, missions, qualite, synthese
 from report.figures import breakdown_figures
 from report.model import MISSIONS, MissionBlock, line, money_for
 from warehouse.catalogue import Indicator, catalogue, version

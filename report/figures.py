@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cpts.secrecy import RATE_UNITS, BreakdownCell, publish, publish_breakdown, round_half_up
+from cpts.secrecy import BreakdownCell, publish, publish_breakdown, round_half_up
 from warehouse.catalogue import Indicator
 
 COUNT_FORMAT = "#,##0"  # Excel shows it as « 20 599 » in a French locale
@@ -24,12 +24,8 @@ class Figure:
 
 
 
-def is_rate(ind: Indicator) -> bool:
-    return ind.unite in RATE_UNITS
-
-
 def number_format(ind: Indicator) -> str:
-    return RATE_FORMAT if is_rate(ind) else COUNT_FORMAT
+    return RATE_FORMAT if ind.is_rate else COUNT_FORMAT
 
 
 def rounded(value: float, rate: bool) -> float:
@@ -42,7 +38,7 @@ def figure(ind: Indicator, row: dict | None, threshold: int) -> Figure:
     """The published figure of one indicator row (None row → empty cell)."""
     if row is None or (row.get("valeur") is None and not row.get("valeur_masquee_source")):
         return Figure(None, None, False, number_format(ind))
-    rate = is_rate(ind)
+    rate = ind.is_rate
     shown = publish(row["valeur"], is_rate=rate, secret=ind.secret, threshold=threshold,
                     numerateur=row.get("numerateur"), denominateur=row.get("denominateur"),
                     lower_bound=bool(row.get("valeur_masquee_source")))

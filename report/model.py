@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from report import tiers
-from report.figures import Figure, figure, is_rate, rounded
+from contract import tiers
+from report.figures import Figure, figure, rounded
+from warehouse import catalogue
 from warehouse.catalogue import Indicator
 
-MISSIONS: dict[int | None, str] = {
-    1: "Accès aux soins", 2: "Parcours pluriprofessionnels", 3: "Prévention",
-    4: "Crise sanitaire", 5: "Qualité et pertinence", 6: "Accompagnement des professionnels",
-    None: "Organisation de la CPTS",
-}
+MISSIONS: dict[int | None, str] = {**catalogue.MISSIONS, None: catalogue.ORGANISATION}
 STATUTS = {"final": "Définitif", "provisoire": "Provisoire", "non_evaluable": "Non évaluable"}
 
 
@@ -41,7 +38,7 @@ def evolution(ind: Indicator, prev: Figure, cur: Figure) -> float | None:
     the unmasked year would give the masked one back by subtraction."""
     if not isinstance(prev.chart, int | float) or not isinstance(cur.chart, int | float):
         return None
-    return rounded(cur.chart - prev.chart, is_rate(ind))
+    return rounded(cur.chart - prev.chart, ind.is_rate)
 
 
 def favorable(sens: str | None, delta: float | None) -> str:

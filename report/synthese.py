@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from report import tiers
+from contract import tiers
 from report.cells import BOLD, WRAP, header, printable, put, put_figure, title, widths
 from report.figures import MONEY_FORMAT, number_format
 from report.model import MISSIONS, Line, MissionBlock

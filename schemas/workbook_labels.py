@@ -9,9 +9,8 @@ import re
 
 from cpts.labels import normalise_label
 from warehouse import reference
+from warehouse.catalogue import MISSIONS
 
-MISSIONS = {1: "Accès aux soins", 2: "Parcours pluriprofessionnels", 3: "Prévention",
-            4: "Crise sanitaire", 5: "Qualité et pertinence", 6: "Accompagnement des professionnels"}
 PROFESSIONS = ["Médecin généraliste", "Médecin spécialiste", "Infirmier", "Masseur-kinésithérapeute",
                "Pharmacien", "Biologiste", "Orthophoniste", "Orthoptiste", "Pédicure-podologue",
                "Ergothérapeute", "Psychologue", "Sage-femme", "Chirurgien-dentiste", "Diététicien",

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from cpts.config import Settings
-from cpts.secrecy import RATE_UNITS, format_fr
+from cpts.secrecy import format_fr
 from generator import generate
 from tasks.nightly_stages import StagesRun, run_stages
 from tests.conftest import TEST_KEY, private_warehouse
@@ -103,7 +103,7 @@ def test_the_activity_report_is_reproduced_from_generated_exports(
     values = {(code, periode): valeur for code, periode, valeur in rows}
     shown = {}
     for code in REPORT:
-        is_rate = catalogue()[code].unite in RATE_UNITS
+        is_rate = catalogue()[code].is_rate
         shown[code] = tuple(
             None if expected is None else format_fr(values.get((code, year)), is_rate)
             for year, expected in zip(("2023", "2024"), REPORT[code], strict=True))

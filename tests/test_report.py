@@ -32,11 +32,14 @@ T, N = "vallee-du-gier", 2024
 INJECTION = '=HYPERLINK("http://exemple.invalid","cliquez")'
 
 
+RATES = {"%": 100, "pour 100 habitants": 100, "pour 10 000 habitants": 10000}
+
+
 def ind(code: str, mission: int | None, unite: str, sens: str | None, secret: bool,
         nature: str = "stock") -> Indicator:
     return Indicator(code=code, libelle=f"Libellé {code}", mission=mission, nature=nature, unite=unite,
                      sens=sens, secret=secret, versions=(2024,), sources=("source_test",),
-                     definition=f"Définition de {code}", sql="")
+                     definition=f"Définition de {code}", sql="", echelle=RATES.get(unite))
 
 
 INDICATORS = [

@@ -8,7 +8,8 @@ from warehouse.catalogue import Indicator
 
 def ind(unite: str, secret: bool = True) -> Indicator:
     return Indicator(code="X", libelle="X", mission=1, nature="stock", unite=unite, sens="≤",
-                     secret=secret, versions=(2024,), sources=(), definition="", sql="")
+                     secret=secret, versions=(2024,), sources=(), definition="", sql="",
+                     echelle=100 if unite == "%" else None)
 
 
 def test_counts_and_rates_rounded_half_up_as_displayed() -> None:

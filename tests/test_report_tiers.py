@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from report.tiers import NON_EVALUABLE, Earned, Tier, earned, mission_money, tier_reached, tiers_from_annex
+from contract.tiers import NON_EVALUABLE, Earned, Tier, earned, mission_money, tier_reached, tiers_from_annex
 
 # Real taille-3 contract: patients en ALD sans MT (initial 219).
 ALD = [Tier("socle", 219, 3000), Tier("intermediaire", 100, 6000), Tier("objectif", 50, 9000)]

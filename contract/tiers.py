@@ -1,6 +1,6 @@
 """Contract tiers and money (indicators.md, « Contract annex, tiers and money »).
 
-Plain functions, no database: the report and the annual build both call them.
+Plain functions, no database: the contract tracking, the annual build and the report call them.
 Tiers are compared on exact values, never on displayed (rounded) ones.
 """
 

@@ -1,6 +1,6 @@
-"""Given hand-built facts, when indicators are materialised, then every mission indicator not covered by
-test_indicateurs.py has the value indicators.md defines — on SQLite and PostgreSQL, for calendar years,
-contract years (07/12 → 06/12), months and year-to-date periods."""
+"""Given hand-built facts, when indicators are materialised, then the rules that span several indicators
+or need more than an indicator file's cases (tests/test_indicateurs_cas.py) hold — on SQLite and
+PostgreSQL: workbook availability, population millésime, emergency breakdowns, the nightly's periods."""
 
 from __future__ import annotations
 

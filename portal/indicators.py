@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
+from contract import tiers
 from portal.svg import trend_svg
-from report import data, tiers
+from report import data
 from report.build import indicator_blocks
 from report.figures import Figure, figure
 from report.model import MissionBlock

@@ -7,14 +7,16 @@
   so the nightly recomputes only the (indicator, period) values it can change.
 - indicateurs_etat: the last load taken into account by the nightly's indicator stage.
 
-Revision ID: 0003_indicateurs_grain
-Revises: 0002_purges_archive
+Revision ID: 0005_indicateurs_grain
+Revises: 0004_residence_vues_roles
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0003_indicateurs_grain'
-down_revision = '0002_purges_archive'
+from warehouse.roles import ensure_roles
+
+revision = '0005_indicateurs_grain'
+down_revision = '0004_residence_vues_roles'
 branch_labels = None
 depends_on = None
 
@@ -58,6 +60,7 @@ def upgrade() -> None:
         sa.Column('calcule_le', sa.DateTime(), nullable=False, comment='Date et heure du calcul'),
         sa.PrimaryKeyConstraint('cle', name=op.f('pk_indicateurs_etat')),
         comment="État du calcul incrémental des indicateurs : ce qui a déjà été pris en compte")
+    ensure_roles(op.get_bind())  # the writer role gets the new table
 
 
 def downgrade() -> None:

@@ -9,6 +9,7 @@ import polars as pl
 from sqlalchemy import Engine, insert
 
 from warehouse.catalogue.sources import touched_range
+from warehouse.residence import attribute_batch
 from warehouse.tables import activite, annuaire, cpam, hopital, sas
 from warehouse.tables.reference import populations
 from warehouse.tables.registre import chargements
@@ -42,6 +43,7 @@ def _insert(engine: Engine, table_name: str, rows: list[dict], type_fichier: str
             sha256="0" * 64, recu_le=datetime(2025, 1, 1), statut="charge", tables_chargees=table_name,
             donnees_du=first, donnees_au=last)).inserted_primary_key[0]
         conn.execute(insert(table), [{"chargement_id": cid, **r} for r in rows])
+        attribute_batch(conn, cid, [table_name])  # residence, as the loader does
     return cid
 
 

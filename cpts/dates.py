@@ -1,6 +1,11 @@
-"""Explicit parsing of the French and ISO date formats found in the exports (Europe/Paris)."""
+"""Explicit parsing of the French and ISO date formats found in the exports (Europe/Paris).
+
+The one place where delivered date-times are read: every reader goes through `parse_datetime`
+(naive Europe/Paris), `parse_instant` (UTC) or `datetime_of` (one Python value)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import polars as pl
 
@@ -9,13 +14,37 @@ PARIS = "Europe/Paris"
 DATETIME_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
                     "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d%m%Y")
+OFFSET_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+# ISO 8601 variants rewritten to the two shapes the parsers know (polars has no look-around).
+_ISO_REWRITES = (
+    (r"[Zz]$", "+00:00"),  # `Z` suffix: UTC
+    (r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})[.,]\d+", "${1}"),  # fractional seconds dropped
+    (r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})([+-]\d{2}:?\d{2})$", "${1}:00${2}"),  # no seconds
+    (r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}[+-])", "${1}T${2}"),  # space before an offset
+)
+
+
+def iso_text(col: str | pl.Expr) -> pl.Expr:
+    """Stripped text with ISO 8601 variants (`Z`, fractions, no seconds) in canonical shape."""
+    expr = (pl.col(col) if isinstance(col, str) else col).str.strip_chars()
+    for pattern, replacement in _ISO_REWRITES:
+        expr = expr.str.replace(pattern, replacement)
+    return expr
+
+
+def parse_instant(col: str | pl.Expr, *, date_alone_is_midnight: bool = False) -> pl.Expr:
+    """UTC instant: offset-aware text as given, local text read as Europe/Paris."""
+    expr = iso_text(col)
+    with_offset = expr.str.to_datetime(OFFSET_FORMAT, strict=False, time_zone="UTC")
+    local = parse_datetime(expr, date_alone_is_midnight=date_alone_is_midnight)
+    local = local.dt.replace_time_zone(PARIS, ambiguous="earliest", non_existent="null")
+    return pl.coalesce(with_offset, local.dt.convert_time_zone("UTC"))
 
 
 def parse_datetime(col: str | pl.Expr, *, date_alone_is_midnight: bool = False) -> pl.Expr:
     """Naive Europe/Paris datetime from French, ISO or ISO-with-offset text; null if unparseable."""
-    expr = pl.col(col) if isinstance(col, str) else col
-    expr = expr.str.strip_chars()
-    with_offset = expr.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False, time_zone="UTC")
+    expr = iso_text(col)
+    with_offset = expr.str.to_datetime(OFFSET_FORMAT, strict=False, time_zone="UTC")
     candidates = [
         with_offset.dt.convert_time_zone(PARIS).dt.replace_time_zone(None),
         *(expr.str.to_datetime(fmt, strict=False, exact=True) for fmt in DATETIME_FORMATS),
@@ -24,6 +53,14 @@ def parse_datetime(col: str | pl.Expr, *, date_alone_is_midnight: bool = False) 
         candidates += [expr.str.to_date(fmt, strict=False, exact=True).cast(pl.Datetime("us"))
                        for fmt in DATE_FORMATS[:2]]
     return pl.coalesce([c.cast(pl.Datetime("us")) for c in candidates])
+
+
+def datetime_of(text: str | None, *, date_alone_is_midnight: bool = False) -> datetime | None:
+    """One text value read like a column by `parse_datetime` (headers, cells); None if unreadable."""
+    if not text:
+        return None
+    frame = pl.DataFrame({"v": [text]}, schema={"v": pl.String})
+    return frame.select(parse_datetime("v", date_alone_is_midnight=date_alone_is_midnight)).item()
 
 
 def parse_date(col: str | pl.Expr, formats: tuple[str, ...] = DATE_FORMATS) -> pl.Expr:

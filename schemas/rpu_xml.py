@@ -15,6 +15,7 @@ from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from cpts.config import Limits
+from cpts.dates import datetime_of
 from cpts.nir import contains_nir
 from schemas import rpu
 from schemas.base import (
@@ -137,22 +138,19 @@ def header_value(header: dict[str, str], tag: str, name: str) -> str:
     return value
 
 
-def header_time(header: dict[str, str], tag: str, name: str, fmts: tuple[str, ...]) -> datetime:
+def header_time(header: dict[str, str], tag: str, name: str) -> datetime:
     value = header_value(header, tag, name)
-    for fmt in fmts:
-        try:
-            return datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-    raise FileRejected(f"{name} : <ETABLISSEMENT>/<{tag}> « {value[:30]} » illisible "
-                       "(attendu JJ/MM/AAAA). Fichier refusé.")
+    parsed = datetime_of(value, date_alone_is_midnight=True)
+    if parsed is None:
+        raise FileRejected(f"{name} : <ETABLISSEMENT>/<{tag}> « {value[:30]} » illisible "
+                           "(attendu JJ/MM/AAAA ou AAAA-MM-JJ[Thh:mm[:ss]]). Fichier refusé.")
+    return parsed
 
 
 def period(header: dict[str, str], name: str) -> tuple[date, date, datetime]:
-    first = header_time(header, "DATEDEBUT", name, ("%d/%m/%Y", "%Y-%m-%d")).date()
-    last = header_time(header, "DATEFIN", name, ("%d/%m/%Y", "%Y-%m-%d")).date()
-    extract = header_time(header, "EXTRACT", name, ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
-                                                    "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y"))
+    first = header_time(header, "DATEDEBUT", name).date()
+    last = header_time(header, "DATEFIN", name).date()
+    extract = header_time(header, "EXTRACT", name)
     if last < first:
         raise FileRejected(f"{name} : DATEFIN {last:%d/%m/%Y} antérieure à DATEDEBUT {first:%d/%m/%Y}.")
     return first, last, extract

@@ -8,13 +8,12 @@ from datetime import date, datetime
 import polars as pl
 from sqlalchemy import Connection, Delete, Table, and_, delete
 
-from cpts.dates import PARIS, parse_datetime
+from cpts.dates import parse_datetime, parse_instant
 from cpts.identifiers import rpps_from_id_nat
 from schemas import rpu
 from schemas.base import LINE, FileRejected
 
 ID_CHUNK = 500  # ids per DELETE … IN (…): stays far below every backend's parameter limit
-OFFSET_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
 def rpps(column: str = "id_nat_ps") -> pl.Expr:
@@ -24,21 +23,12 @@ def rpps(column: str = "id_nat_ps") -> pl.Expr:
 
 def instant(column: str, *, date_alone_is_midnight: bool = False) -> pl.Expr:
     """UTC instant: offset-aware text as given, local text read as Europe/Paris."""
-    expr = iso_text(column)
-    with_offset = expr.str.to_datetime(OFFSET_FORMAT, strict=False, time_zone="UTC")
-    local = parse_datetime(expr, date_alone_is_midnight=date_alone_is_midnight)
-    local = local.dt.replace_time_zone(PARIS, ambiguous="earliest", non_existent="null")
-    return pl.coalesce(with_offset, local.dt.convert_time_zone("UTC"))
-
-
-def iso_text(column: str) -> pl.Expr:
-    """ISO text with a `Z` suffix rewritten as `+00:00` (the parsers only know numeric offsets)."""
-    return pl.col(column).str.strip_chars().str.replace(r"[Zz]$", "+00:00")
+    return parse_instant(column, date_alone_is_midnight=date_alone_is_midnight)
 
 
 def local_time(column: str, *, date_alone_is_midnight: bool = False) -> pl.Expr:
     """Naive Europe/Paris time, what the warehouse stores and scopes on."""
-    return parse_datetime(iso_text(column), date_alone_is_midnight=date_alone_is_midnight)
+    return parse_datetime(column, date_alone_is_midnight=date_alone_is_midnight)
 
 
 def hours_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:

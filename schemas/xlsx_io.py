@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from cpts.config import Limits
+from cpts.dates import datetime_of
 from cpts.labels import normalise_label
 from cpts.nir import contains_nir, redact
 from schemas.base import Anomaly, FileRejected, Reject
@@ -227,7 +228,8 @@ def date_of(value: Any) -> date | None:
             return datetime.strptime(text or "", fmt).date()
         except ValueError:
             continue
-    return None
+    parsed = datetime_of(text)  # ISO 8601 date-time typed as text (offset, fraction, `Z`)
+    return parsed.date() if parsed else None
 
 
 def number_of(value: Any) -> float | None:

@@ -28,6 +28,9 @@ REJECT_TO_DO = ("Corrigez ces lignes dans votre fichier et déposez-le à nouvea
 ANOMALIES = {
     "code_hors_liste": "code hors de la liste attendue",
     "colonne_en_trop": "colonne inattendue ignorée",
+    "colonne_ignoree": "colonne d'un autre sens (compte, pas liste) ignorée",
+    "separateur": "séparateur autre que « ; » détecté sur l'en-tête et accepté",
+    "entete_synonyme": "nom de colonne d'un autre vocabulaire reconnu (table de synonymes)",
     "residence_non_attribuee": "commune de résidence non rattachée à un territoire",
     "taux_incoherent": "taux fourni incohérent avec les effectifs",
 }

@@ -11,7 +11,10 @@ from cpts.config import Limits
 from cpts.nir import contains_nir, redact
 from schemas.base import LINE, Anomaly, FileRejected
 from schemas.screening import nir_refusal, screen_text
+from schemas.synonyms import canonical_headers, vocabulary
 
+SEPARATORS = (";", ",", "\t", "|")
+SEPARATOR_NAMES = {";": ";", ",": ",", "\t": "tabulation", "|": "|"}
 MISSING = ["", "NULL", "NA", "-", "null", "N/A"]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NIR_COLUMNS = {"nir", "num_secu", "numero_securite_sociale"}
@@ -58,9 +61,44 @@ def decode(raw: bytes, name: str) -> str:
     return text
 
 
+def detect_separator(data: bytes) -> str:
+    """The separator of the header line: the most frequent of `;`, `,`, tab, `|` outside quotes
+    (`;` on a tie or when none is found)."""
+    header = data[: data.find(b"\n")] if b"\n" in data else data
+    counts = dict.fromkeys(SEPARATORS, 0)
+    inside = False
+    for char in header.decode("utf-8", errors="replace"):
+        if char == '"':
+            inside = not inside
+        elif not inside and char in counts:
+            counts[char] += 1
+    best = max(SEPARATORS, key=lambda sep: counts[sep])  # first of the ties: `;`
+    return best if counts[best] else ";"
+
+
+def read_export(path: Path, name: str, limits: Limits, code: str, required: list[str],
+                known: list[str]) -> tuple[pl.DataFrame, list[Anomaly]]:
+    """A provider CSV with canonical columns: separator detected, synonyms applied, columns checked.
+    Every accepted deviation (separator, header vocabulary, extra column) is an anomaly."""
+    frame, separator = read_separated(path, name, None, limits)
+    anomalies = []
+    if separator != ";":
+        anomalies.append(Anomaly("en-tête", "separateur", 1,
+                                 f"« {SEPARATOR_NAMES[separator]} » au lieu de « ; »"))
+    frame, renamed = canonical_headers(frame, code, known)
+    anomalies += renamed
+    return frame, anomalies + check_columns(frame, name, required, known, separator, code)
+
+
 def read_delimited(path: Path, name: str, separator: str = ";",
                    limits: Limits | None = None) -> pl.DataFrame:
-    """All columns as strings, header names normalised, line numbers in `_ligne`.
+    """All columns as strings, header names normalised, line numbers in `_ligne`."""
+    return read_separated(path, name, separator, limits)[0]
+
+
+def read_separated(path: Path, name: str, separator: str | None,
+                   limits: Limits | None) -> tuple[pl.DataFrame, str]:
+    """`read_delimited` with the separator detected on the header when None; gives it back.
 
     The file is screened first (size, line length, encoding, NIRs); polars then parses UTF-8 bytes
     (a `StringIO` would hold four bytes per character)."""
@@ -70,6 +108,7 @@ def read_delimited(path: Path, name: str, separator: str = ";",
         raise FileRejected(f"{name} : fichier vide.")
     data = decode(raw, name).encode("utf-8")
     del raw
+    separator = separator or detect_separator(data)
     try:
         frame = pl.read_csv(
             data, separator=separator, infer_schema=False, null_values=MISSING,
@@ -77,8 +116,8 @@ def read_delimited(path: Path, name: str, separator: str = ";",
         )
     except pl.exceptions.PolarsError:
         raise FileRejected(f"{name} : fichier CSV illisible{_unbalanced_quote(data)} ; vérifiez les "
-                           f"guillemets et le séparateur « {separator} », puis demandez un nouvel "
-                           "export.") from None
+                           f"guillemets et le séparateur « {SEPARATOR_NAMES[separator]} », puis "
+                           "demandez un nouvel export.") from None
     frame.columns = unique_headers(frame.columns)
     frame = frame.select([c for c in frame.columns if not c.startswith(_DROPPED)])
     refuse_foreign_digits(frame, name)
@@ -87,7 +126,7 @@ def read_delimited(path: Path, name: str, separator: str = ";",
         [pl.when(pl.col(c).is_in(MISSING)).then(None).otherwise(pl.col(c)).alias(c)
          for c in frame.columns]
     )
-    return frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+    return frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64)), separator
 
 
 def _unbalanced_quote(data: bytes) -> str:
@@ -135,17 +174,35 @@ def normalise_header(name: str) -> str:
 
 
 def check_columns(
-    frame: pl.DataFrame, name: str, required: list[str], known: list[str]
+    frame: pl.DataFrame, name: str, required: list[str], known: list[str],
+    separator: str = ";", code: str | None = None,
 ) -> list[Anomaly]:
-    """Reject the file when a required column is missing; report extra columns once."""
+    """Reject the file when a required column is missing, saying whether the separator or the
+    header vocabulary is the problem; report extra columns once."""
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise FileRejected(
-            f"{name} : colonne obligatoire absente « {missing[0]} » (ligne 1, en-tête). "
-            f"Colonnes attendues : {', '.join(required)}."
-        )
+        raise FileRejected(f"{name} : {_missing_reason(frame, missing[0], required, separator, code)}")
     extra = [c for c in frame.columns if c not in known and c != LINE]
     return [Anomaly(", ".join(extra)[:80], "colonne_en_trop", len(extra))] if extra else []
+
+
+def _missing_reason(frame: pl.DataFrame, column: str, required: list[str], separator: str,
+                    code: str | None) -> str:
+    read = [c for c in frame.columns if c != LINE]
+    expected = f"Colonnes attendues : {', '.join(required)}"
+    if len(read) <= 1:
+        return (f"ligne 1, en-tête : une seule colonne lue ({redact(', '.join(read))[:60]}) : le séparateur "
+                "n'est pas reconnu (attendu « ; », ou « , », tabulation, « | », hors guillemets). "
+                f"{expected}.")
+    recognised = [c for c in read if c in required]
+    synonyms = vocabulary(code).accepted(column) if code else []
+    also = f" (ou {', '.join(synonyms)})" if synonyms else ""
+    vocabulary_problem = len(recognised) < len(required) / 2
+    return (f"colonne obligatoire absente « {column} »{also} (ligne 1, en-tête ; séparateur "
+            f"« {SEPARATOR_NAMES[separator]} », {len(read)} colonnes lues"
+            + (f", dont {len(recognised)} reconnues : vocabulaire d'en-tête non reconnu, en-tête "
+               f"lu : {redact(', '.join(read))[:120]}" if vocabulary_problem else "")
+            + f"). {expected}.")
 
 
 # Prefilter for polars (no look-around in its regex engine): 13 digits, separators allowed.

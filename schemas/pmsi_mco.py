@@ -27,7 +27,7 @@ from schemas.base import (
     drop_rejected,
     pattern,
 )
-from schemas.csv_io import check_columns, read_delimited, refuse_nir
+from schemas.csv_io import read_export, refuse_nir
 from schemas.row_rules import coded, duplicate_rejects, lost_values, one_per_line, rule_rejects
 from warehouse.tables.hopital import sejours_mco
 
@@ -35,7 +35,7 @@ REQUIRED = ["finess", "num_rsa", "date_entree", "date_sortie", "mode_entree", "m
 PRESENT = ["nir_ano_17", "cp_residence", "provenance", "uhcd"]
 OPTIONAL = ["sexe", "age", "commune_residence", "destination", "dr", "nb_rum"]
 GHM = r"^[0-9]{2}[CKMZ][0-9]{2}[1-4A-DJTZE]$"
-PMSI_DATES = ("%d%m%Y", "%Y-%m-%d")
+PMSI_DATES = ("%d%m%Y", "%Y-%m-%d", "%d/%m/%Y")  # SNDS/ATIH extracts: ISO or French
 CODES = {
     "sexe": ["1", "2", "3"],
     "provenance": ["1", "2", "3", "4", "5", "6", "7"],
@@ -91,7 +91,8 @@ def row_rules() -> list[tuple[str, pl.Expr, str]]:
 def unreadable_dates(raw: pl.DataFrame, typed: pl.DataFrame) -> list[tuple[str, pl.Expr, str]]:
     """A date present but unparseable: reported as such rather than as « absente »."""
     return [(c, pl.lit(raw[c].is_not_null() & typed[c].is_null()),
-             f"{c} illisible (attendu JJMMAAAA ou AAAA-MM-JJ)") for c in ("date_entree", "date_sortie")]
+             f"{c} illisible (attendu JJMMAAAA, AAAA-MM-JJ ou JJ/MM/AAAA)")
+            for c in ("date_entree", "date_sortie")]
 
 
 def check_scope(frame: pl.DataFrame, name: str, finess: str, year: int, month: int) -> None:
@@ -127,8 +128,8 @@ def read(ctx: ReadContext) -> Extract:
     year, month = int(ctx.match["annee"]), int(ctx.match["mois"])
     if not 1 <= month <= 12:
         raise FileRejected(f"{ctx.name} : mois M{month:02d} du nom de fichier invalide.")
-    raw = read_delimited(ctx.path, ctx.name, limits=ctx.limits)
-    anomalies = check_columns(raw, ctx.name, REQUIRED + PRESENT, REQUIRED + PRESENT + OPTIONAL)
+    raw, anomalies = read_export(ctx.path, ctx.name, ctx.limits, "pmsi_mco", REQUIRED + PRESENT,
+                                 REQUIRED + PRESENT + OPTIONAL)
     refuse_nir(raw, ctx.name)
     typed = normalise(raw, ctx.pseudo_key)
     raw = raw.drop("nir_ano_17")  # nothing downstream may see the raw key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from schemas import rpu
 from schemas.base import Extract, FileType, ReadContext, pattern
-from schemas.csv_io import check_columns, read_delimited
+from schemas.csv_io import read_export
 from schemas.row_rules import name_date, require_name_date
 
 
@@ -13,8 +13,8 @@ def read(ctx: ReadContext) -> Extract:
     month_start = require_name_date(ctx.match["mois"], "%Y%m", ctx.name)
     year, month = month_start.year, month_start.month
     first, last = rpu.month_bounds(year, month)
-    raw = read_delimited(ctx.path, ctx.name, limits=ctx.limits)
-    anomalies = check_columns(raw, ctx.name, rpu.REQUIRED + rpu.PRESENT, rpu.COLUMNS)
+    raw, anomalies = read_export(ctx.path, ctx.name, ctx.limits, "rpu_csv", rpu.REQUIRED + rpu.PRESENT,
+                                 rpu.COLUMNS)
     return rpu.extract_passages(raw, ctx.name, finess, first, last, rpu.end_of_month(year, month),
                                 anomalies)
 

@@ -10,7 +10,7 @@ import polars as pl
 
 from schemas import rpu
 from schemas.base import Extract, FileType, ReadContext, Scope, drop_rejected, pattern
-from schemas.csv_io import check_columns, read_delimited, refuse_nir
+from schemas.csv_io import read_export, refuse_nir
 from schemas.row_rules import (
     coded,
     duplicate_rejects,
@@ -65,8 +65,8 @@ def row_rules() -> list[tuple[str, pl.Expr, str]]:
 def read(ctx: ReadContext) -> Extract:
     require_name_date(ctx.match["mois"], "%Y%m", ctx.name)
     first, last = month_of_name(ctx.match["mois"])
-    raw = read_delimited(ctx.path, ctx.name, limits=ctx.limits)
-    anomalies = check_columns(raw, ctx.name, REQUIRED + PRESENT, REQUIRED + PRESENT)
+    raw, anomalies = read_export(ctx.path, ctx.name, ctx.limits, "sas_creneaux", REQUIRED + PRESENT,
+                                 REQUIRED + PRESENT)
     refuse_nir(raw, ctx.name)
     typed = normalise(raw)
     anomalies += lost_values(raw, typed, {"type_consultation": "type_consultation"})

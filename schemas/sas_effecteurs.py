@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Delete, delete, select, update
 from cpts.dates import parse_date
 from cpts.residence import resolver
 from schemas.base import Extract, FileType, ReadContext, Scope, drop_rejected, pattern
-from schemas.csv_io import check_columns, read_delimited, refuse_nir
+from schemas.csv_io import read_export, refuse_nir
 from schemas.row_rules import coded, lost_values, name_date, one_per_line, require_name_date, rule_rejects
 from schemas.sas_common import RPPS_REASON, rpps
 from warehouse.tables.sas import sas_effecteurs
@@ -87,8 +87,8 @@ def table_rows(frame: pl.DataFrame) -> pl.DataFrame:
 
 def read(ctx: ReadContext) -> Extract:
     snapshot = require_name_date(ctx.match["date"], "%Y%m%d", ctx.name).date()
-    raw = read_delimited(ctx.path, ctx.name, limits=ctx.limits)
-    anomalies = check_columns(raw, ctx.name, REQUIRED + PRESENT, REQUIRED + PRESENT + OPTIONAL)
+    raw, anomalies = read_export(ctx.path, ctx.name, ctx.limits, "sas_effecteurs", REQUIRED + PRESENT,
+                                 REQUIRED + PRESENT + OPTIONAL)
     refuse_nir(raw, ctx.name)
     typed = normalise(raw, snapshot)
     anomalies += lost_values(raw, typed, {"participation_via": "participation_via",

@@ -11,7 +11,7 @@ import polars as pl
 from cpts.residence import resolver
 from schemas import rpu
 from schemas.base import Extract, FileType, ReadContext, Scope, drop_rejected, pattern
-from schemas.csv_io import check_columns, read_delimited, refuse_nir
+from schemas.csv_io import read_export, refuse_nir
 from schemas.row_rules import (
     coded,
     duplicate_rejects,
@@ -81,8 +81,8 @@ def row_rules(raw: pl.DataFrame) -> list[tuple[str, pl.Expr, str]]:
 def read(ctx: ReadContext) -> Extract:
     require_name_date(ctx.match["mois"], "%Y%m", ctx.name)
     first, last = month_of_name(ctx.match["mois"])
-    raw = read_delimited(ctx.path, ctx.name, limits=ctx.limits)
-    anomalies = check_columns(raw, ctx.name, REQUIRED + PRESENT, REQUIRED + PRESENT + OPTIONAL)
+    raw, anomalies = read_export(ctx.path, ctx.name, ctx.limits, "sas_rdv", REQUIRED + PRESENT,
+                                 REQUIRED + PRESENT + OPTIONAL)
     refuse_nir(raw, ctx.name)
     typed = normalise(raw)
     anomalies += lost_values(raw, typed, {c: c for c in [*CODES, "patient_commune"]})

@@ -1,0 +1,65 @@
+"""Real-world conventions of provider files (exports.md « Real-world deliveries »), built by code
+from the same rows as the canonical builders: other separators, producers' header names, ISO 8601
+timestamps with `Z`, offsets and fractions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tests.builders import RPU_HEADER
+from tests.builders_hopital import PMSI_HEADER
+
+PARIS = ZoneInfo("Europe/Paris")
+# Regional RPU CSV vocabulary (canonical → producer's header); `diag_ass` is a count, not a list.
+RPU_REGIONAL = {"cp": "CODE_POSTAL", "orient": "ORIENTATION", "entree": "DATE_HEURE_ENTREE",
+                "sortie": "Date sortie", "gravite": "CCMU", "mode_sortie": "Mode sortie"}
+PMSI_SNDS = {"finess": "ETA_NUM", "num_rsa": "RSA_NUM", "nir_ano_17": "NIR_ANO_17", "sexe": "COD_SEX",
+             "age": "AGE_ANN", "cp_residence": "BDI_COD", "mode_entree": "ENT_MOD", "provenance": "ENT_PRV",
+             "mode_sortie": "SOR_MOD", "destination": "SOR_DES", "ghm": "GRG_GHM", "dp": "DGN_PAL",
+             "dr": "DGN_REL", "nb_rum": "NBR_RUM", "date_entree": "EXE_SOI_DTD",
+             "date_sortie": "EXE_SOI_DTF"}
+
+
+def iso_utc(local: str, k: int) -> str:
+    """`JJ/MM/AAAA hh:mm` Paris time as the instant in one of the ISO 8601 forms producers send."""
+    moment = datetime.strptime(local, "%d/%m/%Y %H:%M").replace(tzinfo=PARIS)
+    forms = (lambda m: m.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+             lambda m: m.isoformat(timespec="milliseconds"),  # `2024-03-10T14:05:00.000+01:00`
+             lambda m: m.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ"))
+    return forms[k % len(forms)](moment)
+
+
+def quoted(value: str, separator: str) -> str:
+    return f'"{value}"' if separator in value or '"' in value else value
+
+
+def write_separated(path: Path, header: list[str], lines: list[list[str]], separator: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = [separator.join(quoted(v, separator) for v in line) for line in [header, *lines]]
+    path.write_bytes(("\r\n".join(text) + "\r\n").encode("utf-8"))
+    return path
+
+
+def write_rpu_csv_regional(inbox: Path, finess: str, month: str, rows: list[dict[str, str]],
+                           separator: str = ",") -> Path:
+    """The RPU CSV of `rows` as a regional platform sends it: `,`, its vocabulary, ISO instants."""
+    header = [RPU_REGIONAL.get(c, c) for c in RPU_HEADER] + ["DIAG_ASS"]
+    lines = [[iso_utc(r[c], k) if c in ("entree", "sortie") and r[c] else r.get(c, "")
+              for c in RPU_HEADER] + ["0"] for k, r in enumerate(rows)]
+    return write_separated(inbox / "hopital" / f"RPU_{finess}_{month}.csv", header, lines, separator)
+
+
+def write_pmsi_snds(inbox: Path, finess: str, year: int, month: int, rows: list[dict[str, str]],
+                    separator: str = "|") -> Path:
+    """The PMSI extract of `rows` with SNDS/ATIH names and dates as `AAAA-MM-JJ` or `JJ/MM/AAAA`."""
+    def day(text: str, k: int) -> str:
+        d = datetime.strptime(text, "%d%m%Y")
+        return f"{d:%Y-%m-%d}" if k % 2 else f"{d:%d/%m/%Y}"
+
+    header = [PMSI_SNDS.get(c, c).upper() for c in PMSI_HEADER]
+    lines = [[day(r[c], k) if c.startswith("date_") else r.get(c, "") for c in PMSI_HEADER]
+             for k, r in enumerate(rows)]
+    path = inbox / "hopital" / f"PMSI_MCO_{finess}_{year}_M{month:02d}.csv"
+    return write_separated(path, header, lines, separator)

@@ -1,0 +1,109 @@
+"""Given provider files in the conventions real producers use (exports.md « Real-world
+deliveries »), when the ingestion runs, then each loads with its deviation recorded as an anomaly
+and gives the same facts and indicator values as the canonical form of the same data — on SQLite
+and PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine
+
+from cpts.config import Settings
+from cpts.dates import datetime_of, parse_datetime, parse_instant
+from tasks.ingest import ingest_inbox
+from tests.builders import month_of_passages, rows, rpu_row, write_rpu_csv
+from tests.builders_hopital import stays, write_pmsi
+from tests.builders_reel import iso_utc, write_pmsi_snds, write_rpu_csv_regional, write_separated
+from tests.test_rpu_slice import urg_non_hospit
+
+CHU = "420784878"
+
+
+def checksum(engine: Engine, sql: str) -> tuple[int, str]:
+    found = rows(engine, sql)
+    return len(found), hashlib.sha256(repr(found).encode()).hexdigest()
+
+
+PASSAGES = ("SELECT finess, entree, sortie, age, cp_residence, commune_residence, mode_sortie, gravite, "
+            "orient FROM passages_urgences ORDER BY entree, age")
+STAYS = ("SELECT finess, num_rsa, sexe, age, cp_residence, date_entree, date_sortie, mode_entree, "
+         "mode_sortie, ghm, dp, nb_rum FROM sejours_mco ORDER BY num_rsa")
+
+
+def anomalies(engine: Engine, file_type: str) -> dict[str, int]:
+    return dict(rows(engine, "SELECT a.nature, a.nombre FROM anomalies a JOIN chargements c "
+                     f"ON c.id = a.chargement_id WHERE c.type_fichier = '{file_type}' "
+                     "AND c.statut = 'charge'"))
+
+
+def march_passages() -> list[dict[str, str]]:
+    # Both sides of the DST change (31/03/2024): offsets differ, Paris times must not.
+    return [*month_of_passages(CHU, 2024, 3, 30, orient="UHCD"),
+            rpu_row(CHU, datetime(2024, 3, 31, 4, 30), mode_sortie="7", gravite="4"),
+            rpu_row(CHU, datetime(2024, 3, 30, 20, 50), cp="42000", commune="SAINT ETIENNE")]
+
+
+def test_a_regional_rpu_csv_with_commas_synonyms_and_iso_instants_equals_the_canonical_file(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    write_rpu_csv(inbox, CHU, "202403", march_passages())
+    ingest_inbox(engine, settings)
+    canonical = checksum(engine, PASSAGES), urg_non_hospit(engine, 2024)
+
+    write_rpu_csv_regional(inbox, CHU, "202403", march_passages())
+    report = ingest_inbox(engine, settings)
+
+    assert [o.statut for _, o in report.outcomes] == ["charge"]
+    assert (checksum(engine, PASSAGES), urg_non_hospit(engine, 2024)) == canonical
+    assert canonical[0][0] == 32
+    assert anomalies(engine, "rpu_csv") == {"separateur": 1, "entete_synonyme": 6, "colonne_ignoree": 1}
+    assert rows(engine, "SELECT exemple FROM anomalies WHERE nature = 'entete_synonyme'")[0][0].startswith(
+        "code_postal → cp")
+
+
+def test_an_snds_pmsi_extract_with_pipes_and_iso_or_french_dates_equals_the_canonical_file(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    data = stays(CHU, 2024, 3, 4)
+    write_pmsi(inbox, CHU, 2024, 3, data)
+    ingest_inbox(engine, settings)
+    canonical = checksum(engine, STAYS)
+
+    write_pmsi_snds(inbox, CHU, 2024, 3, data, separator="\t")
+    report = ingest_inbox(engine, settings)
+
+    assert [o.statut for _, o in report.outcomes] == ["charge"]
+    assert checksum(engine, STAYS) == canonical and canonical[0] == 12
+    assert anomalies(engine, "pmsi_mco") == {"separateur": 1, "entete_synonyme": 15}  # NIR_ANO_17 is ours
+
+
+def test_the_refusal_says_whether_the_separator_or_the_header_vocabulary_is_the_problem(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    hopital = inbox / "hopital"
+    write_separated(hopital / f"RPU_{CHU}_202403.csv", ["finess entree cp"], [["x"]], ",")
+    write_separated(hopital / f"RPU_{CHU}_202404.csv", ["ETAB", "ARRIVEE", "CP_PATIENT", "X"],
+                    [["a", "b", "c", "d"]], ",")
+
+    outcomes = {d.name: o for d, o in ingest_inbox(engine, settings).outcomes}
+
+    one_column = outcomes[f"RPU_{CHU}_202403.csv"]
+    vocabulary = outcomes[f"RPU_{CHU}_202404.csv"]
+    assert one_column.statut == vocabulary.statut == "quarantaine"
+    assert "séparateur n'est pas reconnu" in one_column.message
+    assert "« finess »" in vocabulary.message and "séparateur « , »" in vocabulary.message
+    assert "vocabulaire d'en-tête non reconnu" in vocabulary.message
+    assert "Colonnes attendues : finess, entree" in vocabulary.message
+
+
+def test_every_iso_8601_form_reads_as_the_same_paris_time_and_instant() -> None:
+    forms = ["10/03/2024 14:05", "2024-03-10T14:05", "2024-03-10T14:05:00", "2024-03-10T13:05:00Z",
+             "2024-03-10T13:05Z", "2024-03-10T13:05:00.000+00:00", "2024-03-10T14:05:00.250+01:00",
+             "2024-03-10T14:05+01:00", "2024-03-10 14:05:00+0100", iso_utc("10/03/2024 14:05", 1)]
+    frame = pl.DataFrame({"v": forms}).select(local=parse_datetime("v"), utc=parse_instant("v"))
+
+    assert frame["local"].to_list() == [datetime(2024, 3, 10, 14, 5)] * len(forms)
+    assert frame["utc"].dt.replace_time_zone(None).to_list() == [datetime(2024, 3, 10, 13, 5)] * len(forms)
+    assert datetime_of("2021-11-05T11:00:00.000+00:00") == datetime(2021, 11, 5, 12, 0)
+    assert datetime_of("2024-03-10T14:05:00.5+01:00Z") is None

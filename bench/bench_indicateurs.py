@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 import time
-from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bench.common import fresh_warehouse
 from bench.synthetic import Volumes, insert_facts, territories
 from warehouse.catalogue import catalogue
-from warehouse.db import make_engine, refresh_statistics, upgrade
+from warehouse.db import refresh_statistics
 from warehouse.materialise import materialise
 from warehouse.periods import Period
 from warehouse.tables.marts import indicateurs_resultats
@@ -43,9 +42,7 @@ def main() -> None:
     parser.add_argument("--sans-reference", action="store_true",
                         help="ne pas mesurer territoire par territoire")
     args = parser.parse_args()
-    url = args.url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='cpts-bench-ind-')) / 'entrepot.sqlite'}"
-    engine = make_engine(url)
-    upgrade(engine)
+    _, _, engine = fresh_warehouse("cpts-bench-ind-", args.url)
     years = _years(args.annees)
     terr = territories(args.territoires, Volumes.communes)
     started = time.perf_counter()

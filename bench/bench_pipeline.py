@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import argparse
 import resource
-import tempfile
 import time
-from pathlib import Path
 
-from cpts.config import Settings
+from bench.common import fresh_warehouse
 from generator import generate
 from tasks.ingest import ingest_inbox
 from warehouse import reference
-from warehouse.db import make_engine, upgrade
 from warehouse.materialise import materialise
 from warehouse.periods import calendar_years
 
@@ -26,11 +23,8 @@ def main() -> None:
     parser.add_argument("--echelle", type=float, default=2.5, help="2,5 ≈ un département de 800 000 hab.")
     parser.add_argument("--url", help="URL de l'entrepôt (défaut : SQLite temporaire)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="cpts-bench-pipeline-"))
-    url = args.url or f"sqlite:///{work / 'entrepot.sqlite'}"
-    settings = Settings(data_dir=work, warehouse_url=url, pseudo_key="cle-de-banc-d-essai")
-    engine = make_engine(url)
-    upgrade(engine)
+    work, settings, engine = fresh_warehouse("cpts-bench-pipeline-", args.url)
+    url = settings.warehouse_url
 
     started = time.perf_counter()
     summary = generate(work / "depot", annees=(2023, 2024), echelle=args.echelle, graine=42)

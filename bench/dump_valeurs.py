@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import argparse
 import csv
-import tempfile
 import time
 from pathlib import Path
 
 from sqlalchemy import text
 
-from cpts.config import Settings
+from bench.common import fresh_warehouse
 from generator import generate
 from tasks.ingest import ingest_inbox
 from tasks.warehouse_tasks import compute_indicators
-from warehouse.db import make_engine, refresh_statistics, upgrade
+from warehouse.db import refresh_statistics
 
 VALEURS = """SELECT territoire, code_indicateur, libelle, type_periode, periode, date_debut, date_fin,
 valeur, numerateur, denominateur, valeur_masquee_source, statut, motif_statut, version_catalogue, lignage
@@ -43,11 +42,7 @@ def main() -> None:
     parser.add_argument("--url", help="URL de l'entrepôt (défaut : SQLite temporaire)")
     parser.add_argument("--depot", type=Path, help="Boîte de dépôt déjà générée (défaut : générée)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="cpts-dump-"))
-    url = args.url or f"sqlite:///{work / 'entrepot.sqlite'}"
-    settings = Settings(data_dir=work, warehouse_url=url, pseudo_key="cle-de-banc-d-essai")
-    engine = make_engine(url)
-    upgrade(engine)
+    work, settings, engine = fresh_warehouse("cpts-dump-", args.url)
     inbox = args.depot or work / "depot"
     if not inbox.exists() or not any(inbox.iterdir()):
         generate(inbox, graine=42)

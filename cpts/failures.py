@@ -8,7 +8,7 @@ import os
 from sqlalchemy.exc import OperationalError
 
 from cpts.config import ConfigurationError
-from warehouse.db import WarehouseBusy
+from warehouse.db import WarehouseBusy, busy_message, is_lock_timeout
 
 STARTUP_TIMEOUT = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 
@@ -21,6 +21,8 @@ def explain(exc: BaseException) -> str:
         return (f"Le serveur Prefect temporaire n'a pas démarré en {os.environ.get(STARTUP_TIMEOUT)} s "
                 "(machine lente ou chargée). Augmentez la variable d'environnement "
                 f"{STARTUP_TIMEOUT}, ou démarrez un serveur durable avec `cpts serve`, puis relancez.")
+    if is_lock_timeout(exc):
+        return busy_message("le chargement nocturne n'a pas obtenu un verrou à temps")
     if isinstance(exc, OperationalError):
         cause = (str(exc.orig).strip().splitlines() or [""])[0]
         return (f"Entrepôt injoignable ou en erreur : {cause}. Vérifiez CPTS_WAREHOUSE_URL et que la "

@@ -106,6 +106,17 @@ def upgrade(engine: Engine) -> None:
     retry_on_lock(run, "la mise à niveau de l'entrepôt")
 
 
+def is_lock_timeout(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and getattr(exc.orig, "sqlstate", None) == "55P03"
+
+
+def busy_message(what: str) -> str:
+    return (f"Entrepôt verrouillé : {what}. Une autre session garde une transaction ouverte sur les "
+            "tables (souvent un analyste : requête en cours ou session « idle in transaction »). "
+            "Demandez-lui de valider ou d'annuler (COMMIT/ROLLBACK), ou voyez pg_stat_activity, puis "
+            "relancez. Délai d'attente réglable par CPTS_LOCK_TIMEOUT_S.")
+
+
 def retry_on_lock(step: Callable[[], T], what: str, attempts: int = LOCK_ATTEMPTS,
                   pause_s: float = 5.0) -> T:
     """Run a transactional step again when a table lock could not be had in time, then give up
@@ -114,14 +125,10 @@ def retry_on_lock(step: Callable[[], T], what: str, attempts: int = LOCK_ATTEMPT
         try:
             return step()
         except OperationalError as exc:
-            if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
+            if not is_lock_timeout(exc):
                 raise
             if attempt == attempts:
-                raise WarehouseBusy(
-                    f"Entrepôt verrouillé : {what} a attendu un verrou {attempts} fois sans l'obtenir. "
-                    "Une autre session garde une transaction ouverte sur les tables (souvent un "
-                    "analyste : requête en cours ou session « idle in transaction »). Demandez-lui de "
-                    "valider ou d'annuler (COMMIT/ROLLBACK), ou voyez pg_stat_activity, puis relancez. "
-                    "Délai d'attente réglable par CPTS_LOCK_TIMEOUT_S.") from exc
+                raise WarehouseBusy(busy_message(f"{what} a attendu un verrou {attempts} fois sans "
+                                                 "l'obtenir")) from exc
             time.sleep(pause_s * attempt)
     raise AssertionError("unreachable")

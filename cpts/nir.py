@@ -3,8 +3,9 @@
 One detector for every place a value enters (cells, headers, XML elements, sheet and file names,
 raw bytes of a delivered file): a run of 15 characters with a NIR's structure and a valid key,
 possibly written with the usual separators (`2 92 06 99 123 087 96`), anywhere inside a longer
-text. exports.md: sex 1/2, month 01–12 or 20–99, department incl. 2A/2B; the issue adds the
-temporary-number sexes 3/4/7/8 — both are honoured (the union is the stricter detector).
+text. exports.md: sex 1/2, month 01–12 or 20–99, department incl. 2A/2B; the temporary numbers
+(NIA, sex 7/8) are people's identifiers too. Not 3/4: the Annuaire's structure identifiers are
+`3` + SIRET (15 digits), and about one in a hundred would pass the key check.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 
 # Separators people type inside a NIR: space, dot, hyphen, no-break and narrow no-break spaces.
 _SEP = "[ .\\-\u00a0\u202f]?"
-_GROUPS = (r"([1-478])", r"([0-9]{2})", r"(0[1-9]|1[0-2]|[2-9][0-9])", r"([0-9]{2}|2[ABab])",
+_GROUPS = (r"([1278])", r"([0-9]{2})", r"(0[1-9]|1[0-2]|[2-9][0-9])", r"([0-9]{2}|2[ABab])",
            r"([0-9]{3})", r"([0-9]{3})", r"([0-9]{2})")
 _BODY = _SEP.join(_GROUPS)
 # Not glued to other digits: a NIR is its own run (17-character pseudonymous keys are not NIRs).

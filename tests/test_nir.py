@@ -41,6 +41,7 @@ def test_a_nir_anywhere_in_a_text_is_found(text: str) -> None:
 @pytest.mark.parametrize("text", [
     MAN[:13] + f"{(int(MAN[13:]) % 97) + 1:02d}",  # wrong key
     "3" + MAN[1:],                                  # no sex 3 for this body's key
+    nir("3" + MAN[1:13]),  # `3` + SIRET, the Annuaire's structure id, even with a key that checks
     f"A{MAN}12",                                     # part of a 17-digit key (nir_ano_17)
     "420784878", "10001234565",                      # FINESS, RPPS
     "RPU_420001232_20240405031200.xml",

@@ -31,6 +31,11 @@ ANOMALIES = {
     "colonne_ignoree": "colonne d'un autre sens (compte, pas liste) ignorée",
     "separateur": "séparateur autre que « ; » détecté sur l'en-tête et accepté",
     "entete_synonyme": "nom de colonne d'un autre vocabulaire reconnu (table de synonymes)",
+    "nom_non_canonique": "nom de fichier national ou régional accepté",
+    "nom_non_date": "nom sans date : date d'extraction = date de réception",
+    "finess_nom_different": "FINESS du nom différent de celui du fichier (celui du fichier fait foi)",
+    "periode_elargie": "période déclarée élargie aux dates des passages",
+    "commune_bureau_cedex": "commune lue dans « Bureau cedex » (colonnes commune vides)",
     "residence_non_attribuee": "commune de résidence non rattachée à un territoire",
     "taux_incoherent": "taux fourni incohérent avec les effectifs",
 }

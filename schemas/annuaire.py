@@ -1,4 +1,5 @@
-"""Annuaire Santé — `PS_LibreAcces_Personne_activite_<AAAAMMJJhhmm>.txt` (exports.md §6).
+"""Annuaire Santé — `PS_LibreAcces_Personne_activite_<AAAAMMJJhhmm>.txt` (exports.md §6), or the
+undated open-data copy `ps-libreacces-personne-activite.txt` (extraction date = reception date).
 
 The national file (~2 million rows, 56 columns in any order) is scanned lazily: only the columns
 used are projected (names of professionals are never read) and only rows practising in the
@@ -19,7 +20,17 @@ from sqlalchemy import Connection, Delete, delete
 
 from cpts.identifiers import rpps_from_id_nat
 from cpts.residence import resolver
-from schemas.base import LINE, Extract, FileRejected, FileType, ReadContext, Scope, drop_rejected, pattern
+from schemas.base import (
+    LINE,
+    Anomaly,
+    Extract,
+    FileRejected,
+    FileType,
+    ReadContext,
+    Scope,
+    drop_rejected,
+    pattern,
+)
 from schemas.csv_io import normalise_header, refuse_nir
 from schemas.row_rules import (
     blank_to_null,
@@ -45,6 +56,9 @@ COLUMNS = {
     "code secteur d'activité": "code_secteur_activite",
 }
 MODES = ["L", "S", "B"]
+BUREAU_CEDEX = "bureau cedex (coord. structure)"  # `25300 DOUBS`: read when the commune is empty
+# `CP LOCALITÉ [CEDEX n]` → postal code, locality.
+_CEDEX = r"^\s*(\d{5})\s+(.+?)(?:\s+CEDEX(?:\s+\d+)?)?\s*$"
 
 
 def header(path: Path, name: str) -> tuple[list[str], str]:
@@ -87,14 +101,31 @@ def scan_departements(path: Path, names: list[str], departements: tuple[str, ...
     lazy = pl.scan_csv(path, separator="|", has_header=False, skip_rows=1, new_columns=names,
                        infer_schema=False, quote_char=None, truncate_ragged_lines=True,
                        row_index_name=LINE, row_index_offset=2)
-    lazy = lazy.select(LINE, *[pl.col(src).alias(dst) for src, dst in COLUMNS.items()])
+    cedex = pl.col(BUREAU_CEDEX) if BUREAU_CEDEX in names else pl.lit(None, pl.String)
+    lazy = lazy.select(LINE, *[pl.col(src).alias(dst) for src, dst in COLUMNS.items()],
+                       cedex.alias("bureau_cedex"))
     cp, commune = pl.col("code_postal").str.strip_chars(), pl.col("code_commune").str.strip_chars()
-    lazy = lazy.filter(cp.str.slice(0, 2).is_in(postal) | commune.str.slice(0, 2).is_in(departements))
+    cedex_cp = pl.col("bureau_cedex").str.strip_chars().str.slice(0, 2)
+    lazy = lazy.filter(cp.str.slice(0, 2).is_in(postal) | commune.str.slice(0, 2).is_in(departements)
+                       | (cp.is_null() | (cp == "")) & cedex_cp.is_in(postal))
     return lazy.collect(engine="streaming").with_columns(pl.col(LINE).cast(pl.Int64))
 
 
+def from_bureau_cedex(frame: pl.DataFrame) -> pl.DataFrame:
+    """Commune columns empty: postal code and locality from `Bureau cedex` (flagged in `_cedex`)."""
+    empty = pl.col("code_commune").is_null() & pl.col("libelle_commune").is_null()
+    parts = pl.col("bureau_cedex").str.to_uppercase().str.extract_groups(_CEDEX)
+    frame = frame.with_columns(_cedex=empty & parts.struct.field("1").is_not_null(), _parts=parts)
+    return frame.with_columns(
+        code_postal=pl.when(pl.col("_cedex") & pl.col("code_postal").is_null())
+        .then(pl.col("_parts").struct.field("1")).otherwise(pl.col("code_postal")),
+        libelle_commune=pl.when(pl.col("_cedex")).then(pl.col("_parts").struct.field("2"))
+        .otherwise(pl.col("libelle_commune")),
+    ).drop("_parts", "bureau_cedex")
+
+
 def normalise(frame: pl.DataFrame) -> pl.DataFrame:
-    frame = blank_to_null(frame)
+    frame = from_bureau_cedex(blank_to_null(frame))
     frame = frame.with_columns(
         identifiant_pp=pl.when(pl.col("type_identifiant") == "8")
         .then(pl.col("identifiant_pp").map_elements(rpps_from_id_nat, return_dtype=pl.String))
@@ -133,7 +164,8 @@ def scope(extraction: date) -> Scope:
 
 
 def read(ctx: ReadContext) -> Extract:
-    extraction = require_name_date(ctx.match["date"], "%Y%m%d%H%M", ctx.name)
+    extraction = require_name_date(ctx.match["date"], "%Y%m%d%H%M", ctx.name) if ctx.match["date"] \
+        else reception()
     screen_text(ctx.path, ctx.name, ctx.limits, streamed=True)
     names, encoding = header(ctx.path, ctx.name)
     source = as_utf8(ctx.path, encoding)
@@ -148,6 +180,8 @@ def read(ctx: ReadContext) -> Extract:
     typed = normalise(raw)
     rejects = one_per_line(rule_rejects(typed, ROW_RULES))
     anomalies = lost_values(blank_to_null(raw), typed, {"code_mode_exercice": "code_mode_exercice"})
+    anomalies += deviations(ctx.match, typed)
+    typed = typed.drop("_cedex")
     valid = drop_rejected(typed, rejects).with_columns(date_extraction=pl.lit(extraction.date()))
     keep = [c.name for c in annuaire_activites.columns if c.name not in {"id", "chargement_id"}]
     return Extract(
@@ -160,15 +194,28 @@ def read(ctx: ReadContext) -> Extract:
     )
 
 
+def deviations(m: re.Match[str], typed: pl.DataFrame) -> list[Anomaly]:
+    out = [] if m["date"] else [Anomaly("nom", "nom_non_date", 1, "date d'extraction = date de réception")]
+    cedex = int(typed["_cedex"].sum())
+    if cedex:
+        out.append(Anomaly("Bureau cedex (coord. structure)", "commune_bureau_cedex", cedex))
+    return out
+
+
+def reception() -> datetime:
+    """The undated open-data copy: extracted, at the latest, the day it is received."""
+    return datetime.now().replace(second=0, microsecond=0)
+
+
 def extraction_from_name(m: re.Match[str]) -> datetime:
-    return name_date(m["date"], "%Y%m%d%H%M")
+    return name_date(m["date"], "%Y%m%d%H%M") if m["date"] else reception()
 
 
 FILE_TYPE = FileType(
     code="annuaire",
     provider="annuaire",
     label="Annuaire Santé (extraction RPPS)",
-    pattern=pattern(r"PS_LibreAcces_Personne_activite_(?P<date>\d{12})\.txt"),
+    pattern=pattern(r"PS[_-]LibreAcces[_-]Personne[_-]activite(?:_(?P<date>\d{12}))?\.txt"),
     read=read,
     extraction_from_name=extraction_from_name,
     streamed=True,

@@ -1,4 +1,5 @@
-"""RPU OSCOUR XML — `RPU_<FINESS>_<AAAAMMJJhhmmss>.xml` (exports.md §1a).
+"""RPU OSCOUR XML — `RPU_<FINESS>_<AAAAMMJJhhmmss>.xml` (exports.md §1a), and the names real
+producers use: `O<FINESS>_<ORDRE>_<AAAAMMJJ[hhmmss]>.xml`, `RPU_<FINESS>_<AAMMJJ>.xml`, `.txt`.
 
 Streaming parse (defusedxml, no DTD/entities): one dict per <PATIENT>, carrying the source line
 of its opening tag. Scope: (FINESS, DATEDEBUT..DATEFIN), shared with the CSV form (`rpu.scope`).
@@ -6,6 +7,7 @@ of its opening tag. Scope: (FINESS, DATEDEBUT..DATEFIN), shared with the CSV for
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +17,8 @@ from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from cpts.config import Limits
-from cpts.dates import datetime_of
+from cpts.dates import datetime_of, parse_datetime
+from cpts.identifiers import finess_valid
 from cpts.nir import contains_nir
 from schemas import rpu
 from schemas.base import (
@@ -58,10 +61,10 @@ class _Collector:
         self._depth += 1
         if self._depth > self.max_depth:
             raise FileRejected(
-                f"{self.name} : XML imbriqué sur plus de {self.max_depth} niveaux ligne {self._line()} "
+                f"{self.name} : XML imbriqué sur plus de {self.max_depth} niveaux {self._place()} "
                 "(limite CPTS_LIMITS__XML_MAX_DEPTH) ; fichier refusé sans être chargé.")
         if any(contains_nir(x) for x in (tag, *attrib, *attrib.values())):
-            raise nir_refusal(self.name, f"ligne {self._line()}, {xml_place(tag)}")
+            raise nir_refusal(self.name, f"{self._place()}, {xml_place(tag)}")
         if tag == "ETABLISSEMENT":
             self._in_header = True
         elif tag == "PATIENT":
@@ -72,15 +75,18 @@ class _Collector:
     def data(self, text: str) -> None:
         self._text.append(text)
 
-    def _line(self) -> int | str:
-        return self.parser.parser.CurrentLineNumber if self.parser else "?"
+    def _place(self) -> str:
+        """`ligne L` and, inside a <PATIENT>, `passage n° k`: one-line files make lines useless."""
+        line = self.parser.parser.CurrentLineNumber if self.parser else "?"
+        return f"ligne {line}, passage n° {len(self.rows) + 1}" if self._patient is not None \
+            else f"ligne {line}"
 
     def end(self, tag: str) -> None:
         value = "".join(self._text).strip()
         self._text = []
         self._depth -= 1
         if contains_nir(value):  # after entity and character references are resolved
-            raise nir_refusal(self.name, f"ligne {self._line()}, {xml_place(tag)}")
+            raise nir_refusal(self.name, f"{self._place()}, {xml_place(tag)}")
         if tag == "ETABLISSEMENT":
             self._in_header = False
         elif self._in_header and tag in HEADER:
@@ -156,35 +162,76 @@ def period(header: dict[str, str], name: str) -> tuple[date, date, datetime]:
     return first, last, extract
 
 
-def frame_of(collector: _Collector, finess: str) -> pl.DataFrame:
+def frame_of(collector: _Collector, finess: str) -> tuple[pl.DataFrame, list[int]]:
+    """Passages keyed by their ordinal (`_ligne` = n° k: one-line files share one source line),
+    and the source line of each."""
     schema = {c: pl.String for c in rpu.COLUMNS if c != "finess"} | {LINE: pl.Int64}
     frame = pl.DataFrame(collector.rows, schema=schema, orient="row") if collector.rows else \
         pl.DataFrame(schema=schema)
-    return blank_to_null(frame).with_columns(finess=pl.lit(finess))
+    sources = frame[LINE].to_list()
+    frame = frame.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(LINE))
+    return blank_to_null(frame).with_columns(finess=pl.lit(finess)), sources
 
 
-def with_ordinals(rejects: list[Reject], frame: pl.DataFrame) -> list[Reject]:
-    """Say which passage (n° k in the file) a reject is about, next to its source line."""
-    ordinal = {line: k for k, line in enumerate(frame[LINE].to_list(), start=1)}
-    return [Reject(r.ligne, r.colonne, f"passage n° {ordinal.get(r.ligne, '?')} : {r.motif}")
-            for r in rejects]
+def with_ordinals(rejects: list[Reject], sources: list[int]) -> list[Reject]:
+    """Rejects carry the source line and say which passage (n° k in the file) they are about."""
+    return [Reject(sources[r.ligne - 1] if r.ligne else None, r.colonne,
+                   f"passage n° {r.ligne} : {r.motif}") for r in rejects]
+
+
+def authoritative_finess(header: dict[str, str], named: str, name: str) -> tuple[str, list[Anomaly]]:
+    """The FINESS inside the file wins; another valid one in the name (legal entity) is an anomaly."""
+    declared = header_value(header, "FINESS", name).upper()
+    if declared == named:
+        return named, []
+    if not finess_valid(declared):
+        raise FileRejected(f"{name} : <ETABLISSEMENT>/<FINESS> {declared[:9]} a une clé de contrôle "
+                           f"invalide (Luhn) et diffère de celui du nom de fichier ({named}). "
+                           "Fichier refusé.")
+    return declared, [Anomaly("finess", "finess_nom_different", 1, f"nom {named}, fichier {declared}")]
+
+
+def widened(raw: pl.DataFrame, first: date, last: date) -> tuple[date, date, list[Anomaly]]:
+    """The declared window widened to the ENTREE dates it does not cover (anomaly naming both)."""
+    days = raw.select(parse_datetime("entree").dt.date().alias("d"))["d"].drop_nulls()
+    if days.is_empty() or (days.min() >= first and days.max() <= last):
+        return first, last, []
+    low, high = min(first, days.min()), max(last, days.max())
+    outside = int((~days.is_between(first, last)).sum())
+    example = f"déclarée {first:%d/%m/%Y}–{last:%d/%m/%Y}, passages {low:%d/%m/%Y}–{high:%d/%m/%Y}"
+    return low, high, [Anomaly("entree", "periode_elargie", outside, example)]
+
+
+def name_parts(m: re.Match[str]) -> tuple[str, datetime, list[Anomaly]]:
+    """FINESS and extraction date from any accepted name; a non-canonical name is an anomaly."""
+    if m["finess"]:
+        canonical = m[0].lower().endswith(".xml")
+        anomaly = [] if canonical else [Anomaly("nom", "nom_non_canonique", 1, "extension .txt")]
+        return m["finess"], name_date(m["extraction"], "%Y%m%d%H%M%S"), anomaly
+    if m["finess_o"]:
+        fmt = "%Y%m%d%H%M%S" if len(m["jour_o"]) == 14 else "%Y%m%d"
+        anomaly = Anomaly("nom", "nom_non_canonique", 1, f"O<FINESS>_<ORDRE>_<date>, ORDRE {m['ordre']}")
+        return m["finess_o"], name_date(m["jour_o"], fmt), [anomaly]
+    return m["finess_c"], name_date(m["jour_c"], "%y%m%d"), [
+        Anomaly("nom", "nom_non_canonique", 1, "RPU_<FINESS>_<AAMMJJ>")]
 
 
 def read(ctx: ReadContext) -> Extract:
-    finess = rpu.require_valid_finess(ctx.match["finess"], ctx.name)
+    named, extraction, anomalies = name_parts(ctx.match)
+    if extraction == datetime.min:
+        raise FileRejected(f"{ctx.name} : date du nom de fichier impossible. Fichier refusé.")
+    named = rpu.require_valid_finess(named, ctx.name)
     collector = parse(ctx.path, ctx.name, ctx.limits)
-    declared = header_value(collector.header, "FINESS", ctx.name).upper()
-    if declared != finess:
-        raise FileRejected(f"{ctx.name} : <ETABLISSEMENT>/<FINESS> {declared} différent de celui du "
-                           f"nom de fichier ({finess}). Fichier refusé.")
+    finess, other = authoritative_finess(collector.header, named, ctx.name)
     first, last, extract = period(collector.header, ctx.name)
-    raw = frame_of(collector, finess)
-    anomalies = []
+    raw, sources = frame_of(collector, finess)
+    first, last, wider = widened(raw, first, last)
+    anomalies += other + wider
     if collector.unknown:
         anomalies.append(Anomaly(", ".join(sorted(collector.unknown))[:80], "balise_inconnue",
                                  len(collector.unknown)))
     result = rpu.extract_passages(raw, ctx.name, finess, first, last, extract, anomalies)
-    result.rejects = with_ordinals(result.rejects, raw)
+    result.rejects = with_ordinals(result.rejects, sources)
     return result
 
 
@@ -192,7 +239,9 @@ FILE_TYPE = FileType(
     code="rpu_xml",
     provider="hopital",
     label="RPU (format OSCOUR XML)",
-    pattern=pattern(r"RPU_(?P<finess>\w{9})_(?P<extraction>\d{14})\.xml"),
+    pattern=pattern(r"RPU_(?P<finess>\w{9})_(?P<extraction>\d{14})\.(?:xml|txt)"
+                    r"|O(?P<finess_o>\w{9})_(?P<ordre>[A-Za-z0-9]{1,10})_(?P<jour_o>\d{8}(?:\d{6})?)\.(?:xml|txt)"
+                    r"|RPU_(?P<finess_c>\w{9})_(?P<jour_c>\d{6})\.(?:xml|txt)"),
     read=read,
-    extraction_from_name=lambda m: name_date(m["extraction"], "%Y%m%d%H%M%S"),
+    extraction_from_name=lambda m: name_parts(m)[1],
 )

@@ -9,7 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests.builders import RPU_HEADER
-from tests.builders_hopital import PMSI_HEADER
+from tests.builders_annuaire import COLUMNS, activity
+from tests.builders_hopital import PMSI_HEADER, xml_patient
 
 PARIS = ZoneInfo("Europe/Paris")
 # Regional RPU CSV vocabulary (canonical → producer's header); `diag_ass` is a count, not a list.
@@ -63,3 +64,35 @@ def write_pmsi_snds(inbox: Path, finess: str, year: int, month: int, rows: list[
              for k, r in enumerate(rows)]
     path = inbox / "hopital" / f"PMSI_MCO_{finess}_{year}_M{month:02d}.csv"
     return write_separated(path, header, lines, separator)
+
+
+def write_rpu_xml_national(inbox: Path, name: str, finess: str, extract: datetime,
+                           rows: list[dict[str, str]]) -> Path:
+    """An OSCOUR file as regional observatories receive it: one line, the window declared as the
+    extraction day only (DATEDEBUT = DATEFIN), under a national name (`O<FINESS>_<ORDRE>_…`)."""
+    body = "".join(xml_patient(r).replace("\n", "") for r in rows)
+    text = (f'<?xml version="1.0" encoding="ISO-8859-1"?><OSCOUR><ETABLISSEMENT><FINESS>{finess}'
+            f"</FINESS><ORDRE>1</ORDRE><EXTRACT>{extract:%d/%m/%Y %H:%M}</EXTRACT>"
+            f"<DATEDEBUT>{extract:%d/%m/%Y}</DATEDEBUT><DATEFIN>{extract:%d/%m/%Y}</DATEFIN>"
+            f"</ETABLISSEMENT><PASSAGES>{body}</PASSAGES></OSCOUR>")
+    path = inbox / "hopital" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("iso-8859-1"))
+    return path
+
+
+def write_annuaire_open_data(inbox: Path, n: int) -> Path:
+    """The undated open-data copy where the commune columns are empty and the locality is only in
+    `Bureau cedex` (`42800 GENILAC`), as in the real extraction."""
+    def cedex(i: int) -> dict[str, str]:
+        row = activity(i)
+        row["Bureau cedex (coord. structure)"] = (
+            f"{row['Code postal (coord. structure)']} {row['Libellé commune (coord. structure)']}")
+        row["Code commune (coord. structure)"] = row["Libellé commune (coord. structure)"] = ""
+        return row
+
+    path = inbox / "annuaire" / "ps-libreacces-personne-activite.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["|".join(COLUMNS)] + ["|".join(cedex(i).get(c, "") for c in COLUMNS) for i in range(n)]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path

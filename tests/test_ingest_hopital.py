@@ -57,7 +57,7 @@ def test_rpu_xml_replaces_the_csv_month_of_the_same_finess_and_rerun_is_a_noop(
     assert rows(engine, "SELECT COUNT(*) FROM passages_urgences") == [(40,)]
 
 
-def test_an_xml_passage_outside_its_period_or_a_nir_quarantines_the_file(
+def test_an_xml_passage_outside_its_declared_period_widens_it_but_a_nir_quarantines_the_file(
         engine: Engine, settings: Settings, inbox: Path) -> None:
     passages = [xml_passage(CHU, datetime(2024, 3, 30, 9, 0)), xml_passage(CHU, datetime(2024, 4, 1, 0, 10))]
     write_rpu_xml(inbox, CHU, datetime(2024, 4, 5, 3, 12), *MARCH, passages)
@@ -68,10 +68,12 @@ def test_an_xml_passage_outside_its_period_or_a_nir_quarantines_the_file(
     outcomes = {d.name[:13]: o for d, o in ingest_inbox(engine, settings).outcomes}
 
     outside, with_nir = outcomes[f"RPU_{CHU}"], outcomes[f"RPU_{GIER}"]
-    assert outside.statut == with_nir.statut == "quarantaine"
-    assert "« entree »" in outside.message and "01/04/2024" in outside.message
-    assert "« motif »" in with_nir.message and nir not in with_nir.message
-    assert rows(engine, "SELECT COUNT(*) FROM passages_urgences") == [(0,)]
+    assert (outside.statut, with_nir.statut) == ("charge", "quarantaine")  # exports.md, real-world
+    assert rows(engine, "SELECT nature, nombre, exemple FROM anomalies") == [
+        ("periode_elargie", 1, "déclarée 01/03/2024–31/03/2024, passages 01/03/2024–01/04/2024")]
+    assert "« motif »" in with_nir.message
+    assert nir not in with_nir.message
+    assert rows(engine, "SELECT finess, COUNT(*) FROM passages_urgences GROUP BY finess") == [(CHU, 2)]
     assert nir not in repr(rows(engine, "SELECT * FROM chargements"))
 
 

@@ -6,7 +6,7 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -16,11 +16,20 @@ from cpts.config import Settings
 from cpts.dates import datetime_of, parse_datetime, parse_instant
 from tasks.ingest import ingest_inbox
 from tests.builders import month_of_passages, rows, rpu_row, write_rpu_csv
-from tests.builders_hopital import stays, write_pmsi
-from tests.builders_reel import iso_utc, write_pmsi_snds, write_rpu_csv_regional, write_separated
+from tests.builders_annuaire import write_annuaire
+from tests.builders_hopital import stays, write_pmsi, write_rpu_xml, xml_passage
+from tests.builders_reel import (
+    iso_utc,
+    write_annuaire_open_data,
+    write_pmsi_snds,
+    write_rpu_csv_regional,
+    write_rpu_xml_national,
+    write_separated,
+)
 from tests.test_rpu_slice import urg_non_hospit
 
 CHU = "420784878"
+ENTITY = "420001232"  # another Luhn-valid FINESS: the legal entity named by national file names
 
 
 def checksum(engine: Engine, sql: str) -> tuple[int, str]:
@@ -30,6 +39,9 @@ def checksum(engine: Engine, sql: str) -> tuple[int, str]:
 
 PASSAGES = ("SELECT finess, entree, sortie, age, cp_residence, commune_residence, mode_sortie, gravite, "
             "orient FROM passages_urgences ORDER BY entree, age")
+COMMUNES = ("SELECT code_postal, commune_exercice, COUNT(*) FROM annuaire_activites WHERE date_extraction = "
+            "(SELECT MAX(date_extraction) FROM annuaire_activites) AND code_postal LIKE '42%' "
+            "GROUP BY code_postal, commune_exercice ORDER BY code_postal")
 STAYS = ("SELECT finess, num_rsa, sexe, age, cp_residence, date_entree, date_sortie, mode_entree, "
          "mode_sortie, ghm, dp, nb_rum FROM sejours_mco ORDER BY num_rsa")
 
@@ -107,3 +119,63 @@ def test_every_iso_8601_form_reads_as_the_same_paris_time_and_instant() -> None:
     assert frame["utc"].dt.replace_time_zone(None).to_list() == [datetime(2024, 3, 10, 13, 5)] * len(forms)
     assert datetime_of("2021-11-05T11:00:00.000+00:00") == datetime(2021, 11, 5, 12, 0)
     assert datetime_of("2024-03-10T14:05:00.5+01:00Z") is None
+
+
+def new_outcomes(engine: Engine, settings: Settings) -> list:
+    """Outcomes of the files not loaded before (loaded files stay in the inbox as `deja_charge`)."""
+    return [(d, o) for d, o in ingest_inbox(engine, settings).outcomes if o.statut != "deja_charge"]
+
+
+def eight_days_before(day: int) -> list[dict[str, str]]:
+    """Eight passages a day over the eight days before `day` of March 2024 (as in the real file)."""
+    return [xml_passage(CHU, datetime(2024, 3, day - 8 + k // 8, 6 + 2 * (k % 8), 10)) for k in range(64)]
+
+
+def test_a_national_oscour_file_loads_with_content_finess_and_window_like_the_canonical_file(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    write_rpu_xml(inbox, CHU, datetime(2024, 3, 20, 4, 0), date(2024, 3, 12), date(2024, 3, 19),
+                  eight_days_before(20))
+    ingest_inbox(engine, settings)
+    canonical = checksum(engine, PASSAGES), urg_non_hospit(engine, 2024)
+
+    write_rpu_xml_national(inbox, f"O{ENTITY}_1_20240320.txt", CHU, datetime(2024, 3, 20, 4, 0),
+                           eight_days_before(20))
+    (delivery, outcome), = new_outcomes(engine, settings)
+
+    assert (delivery.file_type, outcome.statut, outcome.lignes_remplacees) == ("rpu_xml", "charge", 64)
+    assert (checksum(engine, PASSAGES), urg_non_hospit(engine, 2024)) == canonical
+    assert canonical[0][0] == 64
+    assert dict(rows(engine, "SELECT a.nature, a.exemple FROM anomalies a JOIN chargements c ON "
+                     "c.id = a.chargement_id WHERE c.statut = 'charge'")) == {
+        "nom_non_canonique": "O<FINESS>_<ORDRE>_<date>, ORDRE 1",
+        "finess_nom_different": f"nom {ENTITY}, fichier {CHU}",
+        "periode_elargie": "déclarée 20/03/2024–20/03/2024, passages 12/03/2024–20/03/2024"}  # 64 outside
+
+
+def test_a_short_dated_rpu_name_loads_and_a_one_line_file_names_the_rejected_passage(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    passages = eight_days_before(20)
+    passages[4]["entree"] = "le 14 mars"
+    write_rpu_xml_national(inbox, f"RPU_{CHU}_240320.xml", CHU, datetime(2024, 3, 20, 4, 0), passages)
+
+    (delivery, outcome), = new_outcomes(engine, settings)
+
+    assert (delivery.file_type, outcome.statut, outcome.lignes_chargees) == ("rpu_xml", "charge", 63)
+    assert rows(engine, "SELECT ligne, colonne, motif FROM rejets") == [
+        (1, "entree", "passage n° 5 : ENTREE absente ou illisible (attendu JJ/MM/AAAA hh:mm)")]
+
+
+def test_the_undated_open_data_annuaire_takes_the_commune_from_bureau_cedex(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    write_annuaire(inbox / "annuaire" / "PS_LibreAcces_Personne_activite_202406010930.txt", 50)
+    ingest_inbox(engine, settings)
+    canonical = rows(engine, COMMUNES)
+
+    write_annuaire_open_data(inbox, 50)
+    (delivery, outcome), = new_outcomes(engine, settings)
+
+    assert (delivery.file_type, outcome.statut) == ("annuaire", "charge")
+    # Loire only: `69001 LYON` (arrondissement postal code, no INSEE) is not resolved yet.
+    assert rows(engine, COMMUNES) == canonical == [("42400", "42207", 10), ("42800", "42225", 10)]
+    assert rows(engine, "SELECT nature, nombre FROM anomalies ORDER BY nature") == [
+        ("commune_bureau_cedex", 30), ("nom_non_date", 1)]

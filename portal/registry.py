@@ -36,6 +36,7 @@ ANOMALIES = {
     "finess_nom_different": "FINESS du nom différent de celui du fichier (celui du fichier fait foi)",
     "periode_elargie": "période déclarée élargie aux dates des passages",
     "commune_bureau_cedex": "commune lue dans « Bureau cedex » (colonnes commune vides)",
+    "titre_sans_territoire": "territoire lu dans un titre « CPTS <libellé> » (sans « Territoire : »)",
     "residence_non_attribuee": "commune de résidence non rattachée à un territoire",
     "taux_incoherent": "taux fourni incohérent avec les effectifs",
 }

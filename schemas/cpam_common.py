@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Delete, Table, and_, delete
 
-from schemas.base import FileRejected
+from schemas.base import Anomaly, FileRejected
 from schemas.workbook_labels import resolve_territory
 from schemas.xlsx_io import Sheet, text_of
 
 _TERRITOIRE = re.compile(r"^\s*territoire\s*:?\s*(.*)$", re.IGNORECASE)
+_CPTS_TITLE = re.compile(r"^\s*CPTS\s+\S", re.IGNORECASE)  # real title rows: `CPTS <label>` alone
 NAME_SUFFIX = r"(?:_(?P<territoire>[A-Za-z0-9-]+))?"
 
 
@@ -24,9 +25,17 @@ def title_cells(sheet: Sheet, header_row: int) -> list[tuple[int, int, str]]:
     return out
 
 
-def territory_from_title(sheet: Sheet, header_row: int, name: str, suffix: str | None) -> str:
-    """The `Territoire : <label or code>` title row resolved; the name's suffix must agree."""
+def territory_from_title(sheet: Sheet, header_row: int, name: str,
+                         suffix: str | None) -> tuple[str, list[Anomaly]]:
+    """The `Territoire : <label or code>` title row resolved (or, as real producers write it, a
+    `CPTS <label>` title naming a configured territory: an anomaly); the name's suffix must agree."""
     cells = title_cells(sheet, header_row)
+    if not any(_TERRITOIRE.match(text) for _, _, text in cells):
+        for r, c, text in cells:
+            code = resolve_territory(text) if _CPTS_TITLE.match(text) else None
+            if code is not None:
+                anomaly = Anomaly(sheet.where(r, c)[:80], "titre_sans_territoire", 1, "CPTS <libellé>")
+                return _agree(code, suffix, name, sheet.where(r, c)), [anomaly]
     for r, c, text in cells:
         found = _TERRITOIRE.match(text)
         if not found:
@@ -38,7 +47,7 @@ def territory_from_title(sheet: Sheet, header_row: int, name: str, suffix: str |
                 f"{name} : {sheet.where(r, c)} : territoire « {label} » inconnu ; il doit "
                 "correspondre à un territoire configuré (libellé ou code)."
             )
-        return _agree(code, suffix, name, sheet.where(r, c))
+        return _agree(code, suffix, name, sheet.where(r, c)), []
     raise FileRejected(
         f"{name} : feuille {sheet.title} : ligne de titre « Territoire : … » absente au-dessus de "
         f"l'en-tête (ligne {header_row}) ; le territoire ne peut pas être déterminé."

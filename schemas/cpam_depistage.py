@@ -26,7 +26,8 @@ def read(ctx: ReadContext) -> Extract:
     year = int(ctx.match["annee"])
     book = load(ctx.path, ctx.name, ctx.limits)
     table = find_table(book.sheet("Dépistage"), ctx.name, COLUMNS)
-    territoire = territory_from_title(table.sheet, table.header_row, ctx.name, ctx.match["territoire"])
+    territoire, title_anomalies = territory_from_title(table.sheet, table.header_row, ctx.name,
+                                                       ctx.match["territoire"])
     rows: list[dict[str, Any]] = []
     rejects: list[Reject] = []
     for number, raw in table.rows():
@@ -38,7 +39,7 @@ def read(ctx: ReadContext) -> Extract:
     off = frame.filter(pl.col("taux_incoherent"))
     anomalies = [Anomaly("Taux (%)", "taux_incoherent", off.height, off["depistage"][0])] \
         if off.height else []
-    anomalies += book.formula_anomalies()
+    anomalies += book.formula_anomalies() + title_anomalies
     return Extract(
         tables={cpam_depistage.name: frame.with_columns(territoire=pl.lit(territoire),
                                                         annee=pl.lit(year))},

@@ -35,7 +35,8 @@ def read(ctx: ReadContext) -> Extract:
     book = load(ctx.path, ctx.name, ctx.limits)
     sheet = book.sheet(SHEET)
     table = find_table(sheet, ctx.name, COLUMNS)
-    territoire = territory_from_title(sheet, table.header_row, ctx.name, ctx.match["territoire"])
+    territoire, title_anomalies = territory_from_title(sheet, table.header_row, ctx.name,
+                                                       ctx.match["territoire"])
     situation = datetime.strptime(ctx.match["date"], "%Y%m%d").date()
     _check_situation(table, ctx.name, situation)
     rows, rejects, empties = _rows(table, ctx.name)
@@ -46,7 +47,7 @@ def read(ctx: ReadContext) -> Extract:
         if table.extra else []
     if empties:
         anomalies.append(Anomaly(empties[0], "valeur_vide", len(empties)))
-    anomalies += book.formula_anomalies()
+    anomalies += book.formula_anomalies() + title_anomalies
     return Extract(
         tables={cpam_patientele_mt.name: frame},
         scope=Scope(f"{territoire}|{situation.isoformat()}", scope_deletes(

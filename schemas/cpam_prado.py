@@ -21,7 +21,8 @@ def read(ctx: ReadContext) -> Extract:
     year = int(ctx.match["annee"])
     book = load(ctx.path, ctx.name, ctx.limits)
     table = find_table(book.sheet("PRADO"), ctx.name, COLUMNS)
-    territoire = territory_from_title(table.sheet, table.header_row, ctx.name, ctx.match["territoire"])
+    territoire, title_anomalies = territory_from_title(table.sheet, table.header_row, ctx.name,
+                                                       ctx.match["territoire"])
     rows: list[dict[str, Any]] = []
     rejects: list[Reject] = []
     for number, raw in table.rows():
@@ -35,7 +36,7 @@ def read(ctx: ReadContext) -> Extract:
         tables={cpam_prado.name: frame.with_columns(territoire=pl.lit(territoire), annee=pl.lit(year))},
         scope=Scope(f"{territoire}|{year}", scope_deletes(cpam_prado, territoire=territoire, annee=year)),
         rows_read=len(rows) + len(rejects), rejects=rejects, extraction=datetime(year, 12, 31),
-        anomalies=book.formula_anomalies(),
+        anomalies=book.formula_anomalies() + title_anomalies,
     )
 
 

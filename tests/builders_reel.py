@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from tests.builders import RPU_HEADER
 from tests.builders_annuaire import COLUMNS, activity
 from tests.builders_hopital import PMSI_HEADER, xml_patient
+from tests.builders_xlsx import patientele_rows, save
 
 PARIS = ZoneInfo("Europe/Paris")
 # Regional RPU CSV vocabulary (canonical → producer's header); `diag_ass` is a count, not a list.
@@ -96,3 +97,15 @@ def write_annuaire_open_data(inbox: Path, n: int) -> Path:
     lines = ["|".join(COLUMNS)] + ["|".join(cedex(i).get(c, "") for c in COLUMNS) for i in range(n)]
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return path
+
+
+def write_patientele_real(inbox: Path, stamp: str = "20241231") -> Path:
+    """The CPAM patientèle workbook with a `CPTS <label>` title (no `Territoire :`) and counts typed
+    as text with spaces or non-breaking spaces as thousands separators (`1 200`)."""
+    rows = patientele_rows(communes=[
+        ["42207", "Saint-Chamond", "1 200", 80, 300, 10, 250, 12, 90, "<5"],
+        ["42110", "Genilac", 400, "< 5", 70, "s", 60, "NS", 20, 0]])
+    rows = [["CPTS Vallée du Gier"] if r and str(r[0]).startswith("Territoire") else r for r in rows]
+    total = next(i for i, r in enumerate(rows) if r and r[0] == "TOTAL")
+    rows[total] = ["TOTAL", None, "1\u00a0600", *rows[total][3:]]
+    return save(inbox / "cpam" / f"CPAM_patientele_MT_{stamp}.xlsx", {"Patientèle MT": rows})

@@ -21,11 +21,13 @@ from tests.builders_hopital import stays, write_pmsi, write_rpu_xml, xml_passage
 from tests.builders_reel import (
     iso_utc,
     write_annuaire_open_data,
+    write_patientele_real,
     write_pmsi_snds,
     write_rpu_csv_regional,
     write_rpu_xml_national,
     write_separated,
 )
+from tests.builders_xlsx import write_patientele
 from tests.test_rpu_slice import urg_non_hospit
 
 CHU = "420784878"
@@ -179,3 +181,24 @@ def test_the_undated_open_data_annuaire_takes_the_commune_from_bureau_cedex(
     assert rows(engine, COMMUNES) == canonical == [("42400", "42207", 10), ("42800", "42225", 10)]
     assert rows(engine, "SELECT nature, nombre FROM anomalies ORDER BY nature") == [
         ("commune_bureau_cedex", 30), ("nom_non_date", 1)]
+
+
+PATIENTELE = ("SELECT code_insee, est_total, consommants_17p, sans_mt_17p, sans_mt_17p_masque, territoire, "
+              "date_situation FROM cpam_patientele_mt ORDER BY est_total, code_insee")
+
+
+def test_a_cpam_workbook_titled_cpts_with_spaced_thousands_equals_the_canonical_one(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    write_patientele(inbox)
+    ingest_inbox(engine, settings)
+    canonical = rows(engine, PATIENTELE)
+    (inbox / "cpam" / "CPAM_patientele_MT_20241231.xlsx").unlink()
+
+    write_patientele_real(inbox)
+    (_, outcome), = new_outcomes(engine, settings)
+
+    assert outcome.statut == "charge", outcome.message
+    assert rows(engine, PATIENTELE) == canonical and len(canonical) == 3
+    assert canonical[2][2] == 1600 and canonical[0][5] == "vallee-du-gier"
+    assert rows(engine, "SELECT nature, exemple FROM anomalies") == [
+        ("titre_sans_territoire", "CPTS <libellé>")]

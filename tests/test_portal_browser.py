@@ -5,11 +5,13 @@ ends « Terminé avec refus », its artifacts lead with the two reasons and link
 reads both reasons with their cells, downloads the report, sees a monthly trend and the quality
 pages — and the browser never asks anything of another host.
 
-The screenshots are the README's (docs/captures/)."""
+The screenshots are the README's: `CPTS_CAPTURES_README=1` refreshes docs/captures/; otherwise they go
+to the test's temporary folder, so a test run leaves the checkout clean."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -32,7 +34,7 @@ from tests.conftest import TEST_KEY
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CAPTURES = Path(__file__).resolve().parents[1] / "docs" / "captures"
+README_CAPTURES = Path(__file__).resolve().parents[1] / "docs" / "captures"
 PASSWORD = "coordination-vallee-2024"
 WORKBOOK = "CPTS_activite_2024_vallee-du-gier.xlsx"
 
@@ -116,9 +118,10 @@ class Network:
             route.abort()
 
 
-def capture(page, name: str) -> None:
-    CAPTURES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(CAPTURES / f"{name}.png"))
+def capture(page, name: str, folder: Path) -> None:
+    folder = README_CAPTURES if os.environ.get("CPTS_CAPTURES_README") == "1" else folder
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"))
 
 
 def wait_for_run(local: LocalPrefect, run_id: str, timeout: float = 240) -> dict:
@@ -150,7 +153,7 @@ def test_the_coordinator_drops_a_workbook_starts_the_nightly_and_reads_every_res
     # Refused without login: every page sends her to the login form.
     page.goto(f"{portal}/fichiers")
     assert page.url.startswith(f"{portal}/connexion")
-    capture(page, "01-connexion")
+    capture(page, "01-connexion", tmp_path)
     page.fill("#identifiant", "coordinatrice")
     page.fill("#mot_de_passe", PASSWORD)
     page.click("button[type=submit]")
@@ -168,7 +171,7 @@ def test_the_coordinator_drops_a_workbook_starts_the_nightly_and_reads_every_res
     link = page.locator("a", has_text="Suivre l'exécution dans Prefect")
     run_url = link.get_attribute("href")
     assert run_url.startswith(f"{local.ui_url}/runs/flow-run/")
-    capture(page, "02-depot-et-lancement")
+    capture(page, "02-depot-et-lancement", tmp_path)
     run = wait_for_run(local, run_url.rsplit("/", 1)[1])
     assert run["state"]["type"] == "COMPLETED", run["state"]
     assert run["state"]["name"] == "Terminé avec refus" and "2 ligne(s) rejetée(s)" in run["state"]["message"]
@@ -192,7 +195,7 @@ def test_the_coordinator_drops_a_workbook_starts_the_nightly_and_reads_every_res
     assert "feuille Actions, cellule B2, colonne « Mission »" in text
     assert "feuille Actions, cellule A4, colonne « Date »" in text
     assert "Prévension" in text or "mission" in text.lower()
-    capture(page, "03-fichiers-recus")
+    capture(page, "03-fichiers-recus", tmp_path)
 
     page.goto(f"{portal}/rapports")
     with page.expect_download() as download:
@@ -200,25 +203,25 @@ def test_the_coordinator_drops_a_workbook_starts_the_nightly_and_reads_every_res
     saved = tmp_path / "rapport.xlsx"
     download.value.save_as(saved)
     assert "Synthèse" in load_workbook(saved, read_only=True).sheetnames
-    capture(page, "04-rapports")
+    capture(page, "04-rapports", tmp_path)
 
     page.goto(f"{portal}/indicateurs?territoire=vallee-du-gier&annee=2024")
     assert page.locator("select[name=territoire] option:checked").inner_text() == "CPTS Vallée du Gier"
     assert page.locator("figure.graphique svg.tendance").count() >= 1, page.inner_text("main")[:3000]
     assert page.locator("svg.tendance circle").count() > 0
-    capture(page, "05-indicateurs")
+    capture(page, "05-indicateurs", tmp_path)
     page.locator("figure.graphique").first.scroll_into_view_if_needed()
-    capture(page, "06-tendances")
+    capture(page, "06-tendances", tmp_path)
 
     page.goto(f"{portal}/qualite")
     assert "Derniers contrôles" in page.inner_text("main")
-    capture(page, "07-qualite")
+    capture(page, "07-qualite", tmp_path)
     page.click("#data-docs")
     page.click("ul.docs a >> nth=0")
     page.wait_for_load_state("networkidle")
     assert "Observatoire CPTS" in page.inner_text("body")
     assert page.locator("table").count() > 0
-    capture(page, "08-data-docs")
+    capture(page, "08-data-docs", tmp_path)
 
     assert network.outside == [], network.outside
     assert network.failed == [], network.failed

@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 import fsspec
 
+from cpts.nir import redact
 from schemas.base import FileType
 from schemas.catalog import FILE_TYPES
 
@@ -28,8 +29,9 @@ class Deposited:
 
 
 def _display(name: str) -> str:
-    """The name as it may be quoted back: control characters removed, length bounded."""
-    clean = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    """The name as it may be quoted back: control characters removed, NIR-like runs masked (like every
+    other quoted input value), length bounded."""
+    clean = redact("".join(c for c in name if unicodedata.category(c)[0] != "C")) or ""
     return clean[:80] + ("…" if len(clean) > 80 else "")
 
 

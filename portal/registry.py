@@ -37,6 +37,7 @@ ANOMALIES = {
     "periode_elargie": "période déclarée élargie aux dates des passages",
     "commune_bureau_cedex": "commune lue dans « Bureau cedex » (colonnes commune vides)",
     "titre_sans_territoire": "territoire lu dans un titre « CPTS <libellé> » (sans « Territoire : »)",
+    "milliers_espaces": "effectif en texte avec des espaces entre les milliers (« 7 182 ») lu comme nombre",
     "residence_non_attribuee": "commune de résidence non rattachée à un territoire",
     "taux_incoherent": "taux fourni incohérent avec les effectifs",
 }

@@ -11,10 +11,13 @@ from sqlalchemy import Connection, Delete, Table, and_, delete
 from schemas.base import Anomaly, FileRejected
 from schemas.workbook_labels import resolve_territory
 from schemas.xlsx_io import Sheet, text_of
+from schemas.xlsx_io import Table as SheetTable
 
 _TERRITOIRE = re.compile(r"^\s*territoire\s*:?\s*(.*)$", re.IGNORECASE)
 _CPTS_TITLE = re.compile(r"^\s*CPTS\s+\S", re.IGNORECASE)  # real title rows: `CPTS <label>` alone
 NAME_SUFFIX = r"(?:_(?P<territoire>[A-Za-z0-9-]+))?"
+# A count typed as text with spaces, non-breaking or narrow no-break spaces between digit groups.
+_SPACED_THOUSANDS = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f]\d{3})+$")
 
 
 def title_cells(sheet: Sheet, header_row: int) -> list[tuple[int, int, str]]:
@@ -52,6 +55,19 @@ def territory_from_title(sheet: Sheet, header_row: int, name: str,
         f"{name} : feuille {sheet.title} : ligne de titre « Territoire : … » absente au-dessus de "
         f"l'en-tête (ligne {header_row}) ; le territoire ne peut pas être déterminé."
     )
+
+
+def spaced_thousands(table: SheetTable, labels: dict[str, str]) -> list[Anomaly]:
+    """Counts typed as text with spaces as thousands separators (`7 182`): read as numbers, and
+    noted per column (count and first cell, never the value)."""
+    cells: dict[str, list[str]] = {}
+    for number, raw in table.rows():
+        for key, label in labels.items():
+            value = raw.get(key)
+            if isinstance(value, str) and _SPACED_THOUSANDS.match(value.strip()):
+                cells.setdefault(label, []).append(table.where(number, key))
+    return [Anomaly(label, "milliers_espaces", len(found), found[0][:120])
+            for label, found in cells.items()]
 
 
 def _right_of(sheet: Sheet, row: int, col: int) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from schemas.base import Anomaly, Extract, FileType, ReadContext, Reject, Scope, pattern
-from schemas.cpam_common import NAME_SUFFIX, scope_deletes, territory_from_title
+from schemas.cpam_common import NAME_SUFFIX, scope_deletes, spaced_thousands, territory_from_title
 from schemas.workbook_labels import DEPISTAGES, accepted_list, match_label
 from schemas.xlsx_io import Table, find_table, int_of, load, number_of, text_of
 from warehouse.tables.cpam import cpam_depistage
@@ -40,6 +40,7 @@ def read(ctx: ReadContext) -> Extract:
     anomalies = [Anomaly("Taux (%)", "taux_incoherent", off.height, off["depistage"][0])] \
         if off.height else []
     anomalies += book.formula_anomalies() + title_anomalies
+    anomalies += spaced_thousands(table, {k: COLUMNS[k] for k in ("population_cible", "population_depistee")})
     return Extract(
         tables={cpam_depistage.name: frame.with_columns(territoire=pl.lit(territoire),
                                                         annee=pl.lit(year))},

@@ -14,7 +14,13 @@ import polars as pl
 
 from cpts.labels import normalise_label
 from schemas.base import Anomaly, Extract, FileRejected, FileType, ReadContext, Reject, Scope, pattern
-from schemas.cpam_common import NAME_SUFFIX, scope_deletes, territory_from_title, title_cells
+from schemas.cpam_common import (
+    NAME_SUFFIX,
+    scope_deletes,
+    spaced_thousands,
+    territory_from_title,
+    title_cells,
+)
 from schemas.xlsx_io import Table, code_of, find_table, int_of, load, text_of
 from warehouse.tables.cpam import MT_MEASURES, cpam_patientele_mt
 
@@ -48,6 +54,7 @@ def read(ctx: ReadContext) -> Extract:
     if empties:
         anomalies.append(Anomaly(empties[0], "valeur_vide", len(empties)))
     anomalies += book.formula_anomalies() + title_anomalies
+    anomalies += spaced_thousands(table, {m: COLUMNS[m] for m in MT_MEASURES})
     return Extract(
         tables={cpam_patientele_mt.name: frame},
         scope=Scope(f"{territoire}|{situation.isoformat()}", scope_deletes(

@@ -11,10 +11,9 @@ from cpts.config import Limits
 from cpts.nir import contains_nir, redact
 from schemas.base import LINE, Anomaly, FileRejected
 from schemas.screening import nir_refusal, screen_text
+from schemas.separators import SEPARATOR_NAMES, column_names, detect_separator
 from schemas.synonyms import canonical_headers, vocabulary
 
-SEPARATORS = (";", ",", "\t", "|")
-SEPARATOR_NAMES = {";": ";", ",": ",", "\t": "tabulation", "|": "|"}
 MISSING = ["", "NULL", "NA", "-", "null", "N/A"]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NIR_COLUMNS = {"nir", "num_secu", "numero_securite_sociale"}
@@ -25,11 +24,13 @@ _FOREIGN_DIGIT = r"[\p{Nd}--0-9]"
 
 
 def _column_at(raw: bytes, offset: int) -> str:
-    """`, colonne « x »` for the byte at `offset`, named from the header (empty if unknown)."""
-    header = raw[: raw.find(b"\n")].decode("cp1252", errors="replace")
-    names = [h.strip().strip('"') for h in header.rstrip("\r").split(";")]
-    index = raw[raw.rfind(b"\n", 0, offset) + 1: offset].count(b";")
-    return f", colonne « {names[index]} »" if raw.find(b"\n") > 0 and index < len(names) else ""
+    """`, colonne « x »` for the byte at `offset`, named from the header with the file's own
+    separator (empty if unknown)."""
+    end = raw.find(b"\n")
+    separator = detect_separator(raw[:end] if end > 0 else raw)
+    names = column_names(raw[:end], separator) if end > 0 else []
+    index = raw[raw.rfind(b"\n", 0, offset) + 1: offset].count(separator.encode())
+    return f", colonne « {redact(names[index])} »" if index < len(names) else ""
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -59,21 +60,6 @@ def decode(raw: bytes, name: str) -> str:
             "demandez au fournisseur un nouvel export."
         )
     return text
-
-
-def detect_separator(data: bytes) -> str:
-    """The separator of the header line: the most frequent of `;`, `,`, tab, `|` outside quotes
-    (`;` on a tie or when none is found)."""
-    header = data[: data.find(b"\n")] if b"\n" in data else data
-    counts = dict.fromkeys(SEPARATORS, 0)
-    inside = False
-    for char in header.decode("utf-8", errors="replace"):
-        if char == '"':
-            inside = not inside
-        elif not inside and char in counts:
-            counts[char] += 1
-    best = max(SEPARATORS, key=lambda sep: counts[sep])  # first of the ties: `;`
-    return best if counts[best] else ";"
 
 
 def read_export(path: Path, name: str, limits: Limits, code: str, required: list[str],

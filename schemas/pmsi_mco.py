@@ -19,6 +19,7 @@ from cpts.residence import resolver
 from schemas import rpu
 from schemas.base import (
     LINE,
+    Anomaly,
     Extract,
     FileRejected,
     FileType,
@@ -33,6 +34,8 @@ from warehouse.tables.hopital import sejours_mco
 
 REQUIRED = ["finess", "num_rsa", "date_entree", "date_sortie", "mode_entree", "mode_sortie", "ghm", "dp"]
 PRESENT = ["nir_ano_17", "cp_residence", "provenance", "uhcd"]
+PRESENT_SNDS = [c for c in PRESENT if c != "uhcd"]  # SNDS extracts may lack the UHCD flag
+UHCD_ABSENT = "uhcd_absent"  # anomaly nature read back by the completeness rules
 OPTIONAL = ["sexe", "age", "commune_residence", "destination", "dr", "nb_rum"]
 GHM = r"^[0-9]{2}[CKMZ][0-9]{2}[1-4A-DJTZE]$"
 PMSI_DATES = ("%d%m%Y", "%Y-%m-%d", "%d/%m/%Y")  # SNDS/ATIH extracts: ISO or French
@@ -43,6 +46,20 @@ CODES = {
 }
 MODE_ENTREE = ["0", "6", "7", "8", "N", "O"]
 MODE_SORTIE = ["0", "6", "7", "8", "9"]
+
+
+def uhcd_column(raw: pl.DataFrame, anomalies: list[Anomaly], name: str) -> tuple[pl.DataFrame, list[Anomaly]]:
+    """An SNDS extract (header in the SNDS/ATIH vocabulary) may lack the UHCD flag: its stays load
+    with `uhcd` 0 and the anomaly makes ADM_DIRECTE_MED provisoire (warehouse.catalogue.completude).
+    A canonical file without the column is refused as before."""
+    if "uhcd" in raw.columns:
+        return raw, anomalies
+    if not any(a.nature == "entete_synonyme" for a in anomalies):
+        raise FileRejected(f"{name} : colonne obligatoire absente « uhcd » (ligne 1, en-tête) ; seul un "
+                           "extrait SNDS (en-têtes ETA_NUM, RSA_NUM…) peut l'omettre. Colonnes attendues : "
+                           f"{', '.join(REQUIRED + PRESENT)}.")
+    absent = Anomaly("uhcd", UHCD_ABSENT, raw.height, "indicateur UHCD absent : ADM_DIRECTE_MED provisoire")
+    return raw.with_columns(uhcd=pl.lit(None, pl.String)), [*anomalies, absent]
 
 
 def normalise(raw: pl.DataFrame, key: bytes) -> pl.DataFrame:
@@ -128,8 +145,9 @@ def read(ctx: ReadContext) -> Extract:
     year, month = int(ctx.match["annee"]), int(ctx.match["mois"])
     if not 1 <= month <= 12:
         raise FileRejected(f"{ctx.name} : mois M{month:02d} du nom de fichier invalide.")
-    raw, anomalies = read_export(ctx.path, ctx.name, ctx.limits, "pmsi_mco", REQUIRED + PRESENT,
+    raw, anomalies = read_export(ctx.path, ctx.name, ctx.limits, "pmsi_mco", REQUIRED + PRESENT_SNDS,
                                  REQUIRED + PRESENT + OPTIONAL)
+    raw, anomalies = uhcd_column(raw, anomalies, ctx.name)
     refuse_nir(raw, ctx.name)
     typed = normalise(raw, ctx.pseudo_key)
     raw = raw.drop("nir_ano_17")  # nothing downstream may see the raw key

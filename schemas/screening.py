@@ -16,6 +16,7 @@ from pathlib import Path
 from cpts.config import Limits
 from cpts.nir import find_nir_bytes, redact
 from schemas.base import FileRejected
+from schemas.separators import column_names, detect_separator
 
 BLOCK = 1 << 20
 MB = 1_000_000
@@ -98,9 +99,9 @@ def _place(header: bytes, block: bytes, offset: int, line: int, xml: bool) -> st
     if xml:
         tag = _TAG.search(block[max(0, offset - 4096): offset])
         return f"ligne {line}" + (f", {xml_place(tag[1].decode('ascii', 'replace'))}" if tag else "")
-    separator = b";" if header.count(b";") >= header.count(b"|") else b"|"
-    names = [h.strip().strip(b'"').decode("cp1252", "replace") for h in header.rstrip(b"\r").split(separator)]
-    index = prefix.count(separator)
+    separator = detect_separator(header)
+    names = column_names(header, separator)
+    index = prefix.count(separator.encode())
     if line == 1:
         return f"ligne 1 (en-tête), colonne n° {index + 1}"
     column = redact(names[index]) if index < len(names) else f"n° {index + 1}"

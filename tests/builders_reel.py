@@ -54,14 +54,16 @@ def write_rpu_csv_regional(inbox: Path, finess: str, month: str, rows: list[dict
 
 
 def write_pmsi_snds(inbox: Path, finess: str, year: int, month: int, rows: list[dict[str, str]],
-                    separator: str = "|") -> Path:
-    """The PMSI extract of `rows` with SNDS/ATIH names and dates as `AAAA-MM-JJ` or `JJ/MM/AAAA`."""
+                    separator: str = "|", without: tuple[str, ...] = ()) -> Path:
+    """The PMSI extract of `rows` with SNDS/ATIH names and dates as `AAAA-MM-JJ` or `JJ/MM/AAAA`,
+    less the `without` columns (an SNDS extract may have no UHCD flag)."""
     def day(text: str, k: int) -> str:
         d = datetime.strptime(text, "%d%m%Y")
         return f"{d:%Y-%m-%d}" if k % 2 else f"{d:%d/%m/%Y}"
 
-    header = [PMSI_SNDS.get(c, c).upper() for c in PMSI_HEADER]
-    lines = [[day(r[c], k) if c.startswith("date_") else r.get(c, "") for c in PMSI_HEADER]
+    columns = [c for c in PMSI_HEADER if c not in without]
+    header = [PMSI_SNDS.get(c, c).upper() for c in columns]
+    lines = [[day(r[c], k) if c.startswith("date_") else r.get(c, "") for c in columns]
              for k, r in enumerate(rows)]
     path = inbox / "hopital" / f"PMSI_MCO_{finess}_{year}_M{month:02d}.csv"
     return write_separated(path, header, lines, separator)

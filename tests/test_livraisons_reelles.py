@@ -17,7 +17,7 @@ from cpts.dates import datetime_of, parse_datetime, parse_instant
 from tasks.ingest import ingest_inbox
 from tests.builders import month_of_passages, rows, rpu_row, write_rpu_csv
 from tests.builders_annuaire import write_annuaire
-from tests.builders_hopital import stays, write_pmsi, write_rpu_xml, xml_passage
+from tests.builders_hopital import pmsi_row, stays, write_pmsi, write_rpu_xml, xml_passage
 from tests.builders_reel import (
     iso_utc,
     write_annuaire_open_data,
@@ -29,6 +29,8 @@ from tests.builders_reel import (
 )
 from tests.builders_xlsx import write_patientele
 from tests.test_rpu_slice import urg_non_hospit
+from warehouse.materialise import materialise
+from warehouse.periods import Period
 
 CHU = "420784878"
 ENTITY = "420001232"  # another Luhn-valid FINESS: the legal entity named by national file names
@@ -200,5 +202,99 @@ def test_a_cpam_workbook_titled_cpts_with_spaced_thousands_equals_the_canonical_
     assert outcome.statut == "charge", outcome.message
     assert rows(engine, PATIENTELE) == canonical and len(canonical) == 3
     assert canonical[2][2] == 1600 and canonical[0][5] == "vallee-du-gier"
-    assert rows(engine, "SELECT nature, exemple FROM anomalies") == [
+    assert rows(engine, "SELECT nature, exemple FROM anomalies ORDER BY nature") == [
+        ("milliers_espaces", "feuille Patientèle MT, cellule C6"),
         ("titre_sans_territoire", "CPTS <libellé>")]
+
+
+def indicator(engine: Engine, code: str, year: int = 2024) -> tuple[float, str, str | None]:
+    """(value, status, reason) of an indicator for Vallée du Gier over a calendar year."""
+    materialise(engine, ["vallee-du-gier"], [Period.calendar_year(year)])
+    return rows(engine, "SELECT valeur, statut, motif_statut FROM indicateurs_resultats WHERE "
+                f"code_indicateur = '{code}' AND territoire = 'vallee-du-gier' AND periode = '{year}'")[0]
+
+
+def medicine_stays() -> list[dict[str, str]]:
+    """Direct admissions to medicine (two nights, no emergency provenance), all of them non-UHCD."""
+    return [pmsi_row(CHU, str(m * 100 + k), date(2024, m, 10), date_entree=f"{date(2024, m, 8):%d%m%Y}",
+                     provenance="", uhcd="0") for m in range(1, 13) for k in range(12)]
+
+
+def test_an_snds_extract_without_the_uhcd_flag_loads_but_its_direct_admissions_are_provisional(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    write_pmsi(inbox, CHU, 2024, 12, medicine_stays())
+    ingest_inbox(engine, settings)
+    canonical = indicator(engine, "ADM_DIRECTE_MED")
+    (inbox / "hopital" / f"PMSI_MCO_{CHU}_2024_M12.csv").unlink()
+
+    write_pmsi_snds(inbox, CHU, 2024, 12, medicine_stays(), without=("uhcd",))
+    (_, outcome), = new_outcomes(engine, settings)
+    snds = indicator(engine, "ADM_DIRECTE_MED")
+
+    assert outcome.statut == "charge", outcome.message
+    assert canonical[:2] == (len(medicine_stays()), "final") and snds[0] == canonical[0]
+    assert snds[1] == "provisoire"
+    assert f"indicateur UHCD absent (extrait SNDS de l'établissement {CHU})" in snds[2]
+    assert indicator(engine, "ADM_DIRECTE_MED_PART")[1] == "provisoire"
+    assert anomalies(engine, "pmsi_mco")["uhcd_absent"] == len(medicine_stays())
+
+
+def test_a_canonical_pmsi_file_without_the_uhcd_column_is_still_refused(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    path = write_pmsi(inbox, CHU, 2024, 12, medicine_stays())
+    lines = path.read_text().splitlines()
+    uhcd = lines[0].split(";").index("uhcd")
+    path.write_text("\n".join(";".join(v for i, v in enumerate(line.split(";")) if i != uhcd)
+                              for line in lines) + "\n")
+
+    (_, outcome), = new_outcomes(engine, settings)
+
+    assert outcome.statut == "quarantaine" and "colonne obligatoire absente « uhcd »" in outcome.message
+
+
+def test_spaced_thousands_in_cpam_counts_are_noted_by_column_without_quoting_the_value(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    write_patientele_real(inbox)
+
+    (_, outcome), = new_outcomes(engine, settings)
+
+    assert outcome.statut == "charge", outcome.message
+    assert rows(engine, "SELECT colonne, nombre, exemple FROM anomalies WHERE nature = 'milliers_espaces' "
+                "ORDER BY colonne") == [
+        ("Consommants 17 ans et +", 2, "feuille Patientèle MT, cellule C6")]
+    assert not rows(engine, "SELECT exemple FROM anomalies WHERE exemple LIKE '%1 200%' "
+                    "OR exemple LIKE '%1\u00a0600%'")
+
+
+def test_adeli_rows_are_kept_for_professions_without_rpps(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    path = write_annuaire(inbox / "annuaire" / "PS_LibreAcces_Personne_activite_202406010930.txt", 10)
+    lines = path.read_text(encoding="utf-8-sig").split("\r\n")
+    header = lines[0].split("|")
+    adeli = {"Type d'identifiant PP": "0", "Identifiant PP": "429312345",
+             "Identification nationale PP": "0429312345", "Code profession": "93",
+             "Code savoir-faire": "", "Code postal (coord. structure)": "42400",
+             "Code commune (coord. structure)": "42207", "Code mode exercice": "L"}
+    lines.insert(1, "|".join(adeli.get(c, "") for c in header))
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+
+    (_, outcome), = new_outcomes(engine, settings)
+
+    assert outcome.statut == "charge" and outcome.lignes_rejetees == 0, outcome.message
+    assert rows(engine, "SELECT type_identifiant, identifiant_pp, code_profession, commune_exercice "
+                "FROM annuaire_activites WHERE type_identifiant = '0'") == [("0", "429312345", "93", "42207")]
+
+
+def test_an_encoding_error_names_the_column_with_the_files_own_separator(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    hopital = inbox / "hopital"
+    hopital.mkdir(parents=True, exist_ok=True)
+    (hopital / f"RPU_{CHU}_202403.csv").write_bytes(
+        b"finess,entree,commune\r\n" + CHU.encode() + b",10/03/2024 14:05,SAINT\x81CHAMOND\r\n")
+    (hopital / f"RPU_{CHU}_202404.csv").write_bytes(
+        b"finess\tentree\tcommune\r\n" + CHU.encode() + b"\t10/04/2024 14:05\tSAINT\x00CHAMOND\r\n")
+
+    outcomes = {d.name: o.message for d, o in ingest_inbox(engine, settings).outcomes}
+
+    assert "ligne 2, colonne « commune »" in outcomes[f"RPU_{CHU}_202403.csv"]
+    assert "ligne 2, colonne « commune »" in outcomes[f"RPU_{CHU}_202404.csv"]

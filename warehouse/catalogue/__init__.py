@@ -20,7 +20,7 @@ from warehouse.catalogue.sources import SOURCES
 
 HERE = Path(__file__).resolve().parents[1] / "indicateurs"
 NATURES = {"stock", "flux"}
-COMPLETUDES = {"rpu", "pmsi", "rehospit"}
+COMPLETUDES = {"rpu", "pmsi", "pmsi_uhcd", "rehospit"}
 FREQUENCES = {"mensuelle", "annuelle"}
 # How a territory × period gets a value at all (never a misleading 0), declared per indicator:
 # periode: its dated sources hold rows in the period; classeur: an activity workbook of a year of the
@@ -55,7 +55,7 @@ class Indicator:
     fonction: str | None = None
     echelle: float | None = None  # rates: valeur = numerateur / denominateur × echelle
     instantane: str | None = None  # snapshot source table: latest snapshot ≤ end, as {instantane}
-    completude: str | None = None  # rpu, pmsi, rehospit
+    completude: str | None = None  # rpu, pmsi, pmsi_uhcd, rehospit
     frequence: str | None = None  # mensuelle (PRADO), annuelle (dépistage: calendar years only)
     ventilations: tuple[Breakdown, ...] = ()
     cas: tuple[dict, ...] = ()

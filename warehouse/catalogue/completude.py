@@ -2,7 +2,8 @@
 
 An establishment counts when it delivered at least one month in the 12 months before the period end.
 RPU: each of its months of the period must be delivered. PMSI: its cumulative file must reach the
-period's last month (the month of end + 30 days for the 30-day readmission).
+period's last month (the month of end + 30 days for the 30-day readmission). PMSI with UHCD: also no
+stay of the period may come from an SNDS extract without the UHCD flag.
 """
 
 from __future__ import annotations
@@ -90,6 +91,16 @@ def pmsi_reasons(conn: Connection, fin: date, reach: date | None = None,
             for finess in sorted(delivered) if last[finess] < target]
 
 
+def uhcd_reasons(conn: Connection, debut: date, fin: date) -> list[str]:
+    """Stays of the period loaded from an SNDS extract without the UHCD flag (anomaly of their
+    delivery): the admissions directes count them as non-UHCD, so the value is only provisional."""
+    found = conn.execute(text(
+        "SELECT DISTINCT s.finess FROM sejours_mco s WHERE s.date_sortie BETWEEN :debut AND :fin "
+        "AND s.chargement_id IN (SELECT a.chargement_id FROM anomalies a WHERE a.nature = 'uhcd_absent') "
+        "ORDER BY s.finess"), {"debut": debut, "fin": fin}).scalars().all()
+    return [f"PMSI : indicateur UHCD absent (extrait SNDS de l'établissement {finess})" for finess in found]
+
+
 def reasons(conn: Connection, kind: str | None, debut: date, fin: date,
             memo: dict | None = None) -> list[str]:
     """`memo` shares the delivered months between the periods of one run (same transaction)."""
@@ -97,6 +108,8 @@ def reasons(conn: Connection, kind: str | None, debut: date, fin: date,
         return rpu_reasons(conn, debut, fin, memo)
     if kind == "pmsi":
         return pmsi_reasons(conn, fin, memo=memo)
+    if kind == "pmsi_uhcd":
+        return pmsi_reasons(conn, fin, memo=memo) + uhcd_reasons(conn, debut, fin)
     if kind == "rehospit":
         return pmsi_reasons(conn, fin, fin + timedelta(days=30), memo)
     return []

@@ -136,6 +136,12 @@ def generer_exemples(
     variations: Annotated[float, typer.Option(
         help="Taux des variations réelles (encodages, colonnes…) ; 0 = fichiers propres")] = 1.0,
     defauts: Annotated[bool, typer.Option(help="Écrit aussi le jeu de fichiers défectueux")] = False,
+    seulement: Annotated[list[str] | None, typer.Option(
+        help="Seulement ces familles de fichiers, ex. rpu (rpu, pmsi, annuaire, cpam, sas, cpts)")
+    ] = None,
+    mois: Annotated[list[str] | None, typer.Option(
+        help="Seulement les fichiers RPU de ces mois, ex. 1 ou 1,2 (les mêmes fichiers que "
+             "l'année entière)")] = None,
 ) -> None:
     """Écrit des exports d'exemple réalistes (aucune donnée réelle)."""
     from generator import generate
@@ -143,10 +149,18 @@ def generer_exemples(
     years = _split(annees) or ["2023", "2024"]
     if not all(y.isdigit() for y in years):
         _fail(f"Années invalides : {' '.join(years)} (attendu par exemple 2023,2024).")
-    summary = generate(sortie, territoires=tuple(_split(territoires) or ("vallee-du-gier",
-                                                                         "grand-saint-etienne")),
-                       annees=tuple(int(y) for y in years), echelle=echelle, graine=graine,
-                       variations=variations, defauts=defauts)
+    months = _split(mois)
+    if not all(m.isdigit() for m in months):
+        _fail(f"Mois invalides : {' '.join(months)} (attendu par exemple 1 ou 1,2).")
+    try:
+        summary = generate(
+            sortie, territoires=tuple(_split(territoires) or ("vallee-du-gier",
+                                                              "grand-saint-etienne")),
+            annees=tuple(int(y) for y in years), echelle=echelle, graine=graine,
+            variations=variations, defauts=defauts, seulement=_split(seulement) or None,
+            mois=[int(m) for m in months] or None)
+    except ValueError as exc:
+        _fail(str(exc))
     typer.echo(f"{len(summary.files)} fichiers écrits dans {sortie}")
 
 

@@ -27,10 +27,11 @@ from warehouse import reference
 __all__ = ["GenerationSummary", "WrittenFile", "generate"]
 
 BASE_RPU_ROWS = 160_000  # yearly passages of the five base hospitals at scale 1
+FAMILLES = ("rpu", "pmsi", "annuaire", "cpam", "sas", "cpts")  # what `seulement` can restrict to
 
 
 def _context(sortie: Path, territoires: Sequence[str], annees: Sequence[int], echelle: float,
-             graine: int, variations: float) -> Ctx:
+             graine: int, variations: float, mois: Sequence[int] | None) -> Ctx:
     known = set(reference.territory_codes())
     unknown = [t for t in territoires if t not in known]
     if unknown or not territoires:
@@ -38,8 +39,20 @@ def _context(sortie: Path, territoires: Sequence[str], annees: Sequence[int], ec
                          f"(connus : {', '.join(sorted(known))})")
     if echelle <= 0 or variations < 0 or not annees:
         raise ValueError("échelle > 0, variations ≥ 0 et au moins une année sont attendues")
+    if mois is not None and (not mois or not all(1 <= m <= 12 for m in mois)):
+        raise ValueError(f"mois attendus entre 1 et 12 : {', '.join(map(str, mois)) or '(aucun)'}")
     return Ctx(Path(sortie), tuple(dict.fromkeys(territoires)), tuple(sorted(set(annees))),
-               float(echelle), int(graine), float(variations))
+               float(echelle), int(graine), float(variations),
+               rpu_mois=tuple(sorted(set(mois))) if mois is not None else None)
+
+
+def _families(seulement: Sequence[str] | None) -> set[str]:
+    wanted = set(FAMILLES if seulement is None else seulement)
+    unknown = sorted(wanted - set(FAMILLES))
+    if unknown or not wanted:
+        raise ValueError(f"famille de fichiers inconnue : {', '.join(unknown) or '(aucune)'} "
+                         f"(connues : {', '.join(FAMILLES)})")
+    return wanted
 
 
 def generate(
@@ -50,26 +63,38 @@ def generate(
     graine: int = 42,
     variations: float = 1.0,
     defauts: bool = False,
+    seulement: Sequence[str] | None = None,
+    mois: Sequence[int] | None = None,
 ) -> GenerationSummary:
     """Write a sample inbox into `sortie` (existing files of the same names are replaced).
 
     echelle: volume multiplier (calibration holds at 1 and above: extra volume goes to
     synthetic hospitals elsewhere); variations: rate of real-world variations (0 = clean);
-    defauts: also write the bad-inputs set under `sortie/defauts/` with its manifest.
+    defauts: also write the bad-inputs set under `sortie/defauts/` with its manifest;
+    seulement: only these file families (FAMILLES), e.g. ("rpu",) for an ingestion bench;
+    mois: only the RPU files of these months (the plan still covers whole years, so they are the
+    very files of a full generation: a national month without the national year).
     """
     started = time.perf_counter()
-    ctx = _context(sortie, territoires, annees, echelle, graine, variations)
+    ctx = _context(sortie, territoires, annees, echelle, graine, variations, mois)
+    wanted = _families(seulement)
     selfcheck.run(ctx)
     etabs = base_establishments(ctx) + synthetic_establishments(ctx, BASE_RPU_ROWS)
     for annee in ctx.annees:
-        write_rpu(ctx, etabs, annee)
-        write_pmsi(ctx, etabs, annee)
-        write_annuaire(ctx, annee)
-    write_all_patientele(ctx)
-    write_all_annual(ctx)
-    write_sas(ctx)
-    write_all_activity(ctx)
-    write_annexes(ctx)
+        if "rpu" in wanted:
+            write_rpu(ctx, etabs, annee)
+        if "pmsi" in wanted:
+            write_pmsi(ctx, etabs, annee)
+        if "annuaire" in wanted:
+            write_annuaire(ctx, annee)
+    if "cpam" in wanted:
+        write_all_patientele(ctx)
+        write_all_annual(ctx)
+    if "sas" in wanted:
+        write_sas(ctx)
+    if "cpts" in wanted:
+        write_all_activity(ctx)
+        write_annexes(ctx)
     if defauts:
         from generator.defauts import write_defects
 

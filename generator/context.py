@@ -25,6 +25,7 @@ class Ctx:
     graine: int
     variations: float
     summary: GenerationSummary = field(default_factory=GenerationSummary)
+    rpu_mois: tuple[int, ...] | None = None  # months whose RPU files are written (None: all)
 
     def rng(self, *key: object) -> np.random.Generator:
         """A random stream that depends only on the seed and `key` (never on call order)."""
@@ -57,6 +58,10 @@ class Ctx:
         if annee > CALIBRATED_YEARS[-1] and annee == max(self.annees):
             return list(range(1, 7))
         return list(range(1, 13))
+
+    def rpu_months(self, annee: int) -> list[int]:
+        """Delivered months whose RPU files are written (the plan still covers `months`)."""
+        return [m for m in self.months(annee) if self.rpu_mois is None or m in self.rpu_mois]
 
     def path(self, *parts: str) -> Path:
         target = self.sortie.joinpath(*parts)

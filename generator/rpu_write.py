@@ -121,7 +121,7 @@ def write_rpu(ctx: Ctx, etabs: list[Etablissement], annee: int) -> None:
     plan = rpu_plan(ctx, etabs, annee)
     again = redelivery_year(ctx)
     for etab in etabs:
-        for mois in ctx.months(annee):
+        for mois in ctx.rpu_months(annee):
             df = passages(ctx, etab, annee, mois, plan[(etab.finess, mois)])
             if etab.finess == GIER and annee == again and mois == REDELIVERY_MONTH:
                 write_redelivery(ctx, etab, annee, df)

@@ -153,6 +153,39 @@ def test_later_years_and_small_scales(tmp_path: Path) -> None:
     assert all(f.lignes >= 0 for f in summary.fichiers) and summary.total_lignes > 1000
 
 
+def test_rpu_of_one_month_are_the_files_of_the_whole_generation(small: Path, tmp_path: Path) -> None:
+    params = {k: v for k, v in SMALL.items() if k != "defauts"}
+    summary = generate(tmp_path, seulement=["rpu"], mois=[1], **params)
+    written, full = digests(tmp_path), digests(small)
+    assert {f.type for f in summary.fichiers} == {"rpu_csv", "rpu_xml"}
+    assert written.items() <= full.items()  # same bytes as in the whole year's inbox
+    january = {k for k in full if re.fullmatch(r"hopital/RPU_\d{9}_202401\.csv", k)}
+    assert january and {k for k in written if k.endswith(".csv")} == january
+    assert 0 < len(written) < len([k for k in full if k.startswith("hopital/RPU_")]) / 6
+
+
+def test_restrictions_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="famille de fichiers inconnue : rpus"):
+        generate(tmp_path, seulement=["rpus"])
+    with pytest.raises(ValueError, match="mois attendus entre 1 et 12 : 13"):
+        generate(tmp_path, mois=[13])
+    assert not any(tmp_path.iterdir())
+
+
+def test_command_line_restricts_to_the_rpu_of_a_month(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cpts.cli import app
+
+    args = ["generer-exemples", "--sortie", str(tmp_path), "--annees", "2024", "--echelle", "0.02",
+            "--seulement", "rpu", "--mois", "2"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    names = [p.name for p in tmp_path.rglob("*") if p.is_file()]
+    assert names and all(re.fullmatch(r"RPU_\d{9}_(202402\.csv|202403\d{8}\.xml)", n) for n in names)
+    refused = CliRunner().invoke(app, [*args[:-2], "--mois", "0"])
+    assert refused.exit_code == 1 and "mois attendus entre 1 et 12 : 0" in refused.output
+
+
 def test_unknown_territory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="territoire inconnu"):
         generate(tmp_path, territoires=["atlantide"])

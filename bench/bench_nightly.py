@@ -12,33 +12,15 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import uuid
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
+from bench.common import pg_database
 from cpts.config import Settings
 from generator import generate
 from tasks.nightly_stages import STAGES, run_stages
 
 KEY = "cle-de-banc-d-essai"
-
-
-def _pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"cpts_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), drop
 
 
 def main() -> None:
@@ -54,7 +36,7 @@ def main() -> None:
     summary = generate(work / "depot", annees=annees, echelle=args.echelle, graine=42)
     print(f"boîte de dépôt : {summary.total_lignes:,} lignes générées, échelle {args.echelle}, "
           f"années {args.annees}")
-    pg_url, drop = _pg_database(args.pg)
+    pg_url, drop = pg_database(args.pg)
     results = {}
     try:
         for backend, url in [("sqlite", f"sqlite:///{work / 'entrepot.sqlite'}"), ("postgresql", pg_url)]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 
 from cpts.config import Settings
 from warehouse.db import make_engine, upgrade
@@ -20,3 +23,21 @@ def fresh_warehouse(prefix: str, url: str | None = None) -> tuple[Path, Settings
     engine = make_engine(url)
     upgrade(engine)
     return work, Settings(data_dir=work, warehouse_url=url, pseudo_key=BENCH_KEY), engine
+
+
+def pg_database(admin_url: str, prefix: str = "cpts_bench") -> tuple[str, Callable[[], None]]:
+    """(URL, drop) of a new empty PostgreSQL database created through `admin_url`."""
+    url = make_url(admin_url)
+    if url.drivername == "postgresql":  # the project's driver, not SQLAlchemy's default psycopg2
+        url = url.set(drivername="postgresql+psycopg")
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop

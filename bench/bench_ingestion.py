@@ -1,0 +1,257 @@
+"""Ingestion throughput of the project beside an analyst's tools, on the same RPU CSV files.
+
+    python -m bench.bench_ingestion --echelle 10 --annees 2024            # a department's year
+    python -m bench.bench_ingestion --echelle 130 --annees 2024 --mois 1  # a national month
+        [--pg-url postgresql://postgres@127.0.0.1:5432/postgres | --sans-pg]
+        [--processus 1,2] [--cache var/bench] [--graine 42]
+
+The inbox holds the RPU CSV files of a generated inbox (mixed encodings, header styles, column
+orders, null tokens; see bench/ingestion_inbox.py), generated once per scale in `--cache`, else
+in a temporary folder. In one run, each path on the same files, each in its own process
+(bench/ingestion_child.py) so that its peak RSS (`ru_maxrss`) is its own:
+- the project, per stage: discovery (tasks.inbox.discover), reading and validation (the readers,
+  no warehouse), load (the project's whole ingestion function: discovery, archive, read,
+  validate, write) into a fresh SQLite warehouse and a fresh PostgreSQL database (created,
+  upgraded by the parent before the timing, dropped at the end); at each `--processus` count
+  when the ingestion takes a number of reading processes;
+- the references (bench/ingestion_references.py, no validation): pandas `read_csv` + `to_sql`
+  into SQLite; polars `read_csv` + ADBC ingest into SQLite and into PostgreSQL; DuckDB
+  `read_csv` into a DuckDB file.
+Durations are measured in the child around the path, the imports of the libraries it uses
+included (they are part of what every run pays); rows/s divide the files' data rows by that
+duration for every path, so the figures compare directly. The paths run one after the other
+(reading first: every path then finds the files in the page cache). The ratios printed at the
+end are the project's load rows/s over the polars+ADBC reference of the same backend and over
+the pandas script. The machine's load average is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.common import BENCH_KEY, pg_database
+from bench.ingestion_child import MARK
+from bench.ingestion_inbox import Inbox, cache_key, prepare
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "duckdb": "DuckDB", "": "—"}
+
+
+@dataclass
+class Run:
+    label: str
+    backend: str  # key of BACKENDS
+    path: str  # key of bench.ingestion_child.PATHS
+    params: dict
+    processus: int | None = None
+    result: dict = field(default_factory=dict)
+    error: str | None = None
+
+    def rate(self, rows: int) -> float | None:
+        return rows / self.result["duree_s"] if self.result.get("duree_s") else None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m bench.bench_ingestion",
+        description="Débit de l'ingestion du projet (SQLite, PostgreSQL) et de références "
+        "(pandas, polars+ADBC, DuckDB) sur les mêmes fichiers RPU CSV générés.")
+    p.add_argument("--echelle", type=float, default=1.0,
+                   help="multiplicateur des volumes : 10 ≈ un département, 130 ≈ la France")
+    p.add_argument("--annees", default="2024", help="années générées, ex. 2024 ou 2023,2024")
+    p.add_argument("--mois", help="seulement les fichiers RPU de ces mois, ex. 1 ou 1,2")
+    p.add_argument("--graine", type=int, default=42, help="graine du générateur")
+    p.add_argument("--pg-url", default=DEFAULT_PG,
+                   help="URL d'administration PostgreSQL (des bases temporaires y sont créées)")
+    p.add_argument("--sans-pg", action="store_true", help="SQLite seulement")
+    p.add_argument("--processus", default="1,2",
+                   help="nombres de processus de lecture de l'ingestion du projet, ex. 1,2")
+    p.add_argument("--cache", type=Path,
+                   help="dossier où garder et réutiliser la boîte générée (sinon temporaire)")
+    return p
+
+
+def _ints(text: str | None) -> list[int]:
+    return [int(part) for part in (text or "").replace(",", " ").split()]
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    annees, mois = _ints(args.annees), _ints(args.mois) or None
+    tmp = Path(tempfile.mkdtemp(prefix="cpts-bench-ingestion-"))
+    cleanups: list[Callable[[], None]] = []
+    try:
+        folder = (args.cache / cache_key(args.echelle, annees, mois, args.graine) if args.cache
+                  else tmp / "boite-generee")
+        inbox = prepare(folder, args.echelle, annees, mois, args.graine)
+        load_before = os.getloadavg()
+        runs = _plan(inbox, tmp, args, cleanups)
+        for run in runs:
+            _execute(run)
+        print(_report(args, inbox, folder, runs, load_before, os.getloadavg()))
+    finally:
+        for cleanup in cleanups:
+            cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _plan(inbox: Inbox, tmp: Path, args: argparse.Namespace,
+          cleanups: list[Callable[[], None]]) -> list[Run]:
+    """Every path of the run, each with its own fresh target."""
+    from bench.ingestion_project import accepts_workers
+
+    files = {"boite": str(inbox.folder), "fichiers": [str(f) for f in inbox.files]}
+    project = {**files, "cle": BENCH_KEY}
+    counts: list[int | None] = list(_ints(args.processus) or [1]) if accepts_workers() else [None]
+    backends = ["sqlite"] if args.sans_pg else ["sqlite", "postgresql"]
+    runs = [Run("projet : découverte (tasks.inbox.discover)", "", "decouverte", dict(project)),
+            Run("projet : lecture + validation (lecteurs)", "", "lecture",
+                {**project, "travail": str(_folder(tmp, "lecture"))})]
+    for backend in backends:
+        for n in counts:
+            work = _folder(tmp, f"projet-{backend}-{n}")
+            url = _warehouse(backend, work, args.pg_url, cleanups)
+            label = "projet : chargement" + (f", {n} processus" if n is not None else "")
+            runs.append(Run(label, backend, "chargement",
+                            {**project, "travail": str(work), "url": url, "processus": n}, n))
+    runs.append(Run("pandas read_csv + to_sql", "sqlite", "pandas",
+                    {**files, "cible": str(tmp / "pandas.sqlite")}))
+    for backend in backends:
+        runs.append(Run("polars read_csv + ADBC", backend, "polars_adbc",
+                        {**files, "moteur": backend,
+                         "cible": _reference_target(backend, tmp, args.pg_url, cleanups)}))
+    runs.append(Run("DuckDB read_csv", "duckdb", "duckdb", {**files, "cible": str(tmp / "ref.duckdb")}))
+    return runs
+
+
+def _folder(tmp: Path, name: str) -> Path:
+    (tmp / name).mkdir()
+    return tmp / name
+
+
+def _warehouse(backend: str, work: Path, pg_admin: str, cleanups: list[Callable[[], None]]) -> str:
+    """A fresh upgraded warehouse (the migrations are not part of the timing)."""
+    from warehouse.db import make_engine, upgrade
+
+    if backend == "sqlite":
+        url = f"sqlite:///{work / 'entrepot.sqlite'}"
+    else:
+        url, drop = pg_database(pg_admin)
+        cleanups.append(drop)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    return url
+
+
+def _reference_target(backend: str, tmp: Path, pg_admin: str,
+                      cleanups: list[Callable[[], None]]) -> str:
+    """The SQLite file, or a new empty database's libpq URI (what ADBC takes)."""
+    if backend == "sqlite":
+        return str(tmp / "polars-adbc.sqlite")
+    from sqlalchemy.engine import make_url
+
+    url, drop = pg_database(pg_admin)
+    cleanups.append(drop)
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _execute(run: Run) -> None:
+    done = subprocess.run([sys.executable, "-m", "bench.ingestion_child", run.path],
+                          input=json.dumps(run.params), capture_output=True, text=True, cwd=ROOT,
+                          check=False)
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith(MARK)]
+    if done.returncode or not lines:
+        last = (done.stderr.strip().splitlines() or ["(pas de message)"])[-1]
+        run.error = f"échec (code {done.returncode}) : {last[:200]}"
+        return
+    run.result = json.loads(lines[-1][len(MARK):])
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}".replace(",", " ")
+
+
+def _rss(run: Run) -> str:
+    rss = _n(run.result["rss_mo"])
+    children = run.result.get("rss_enfants_mo", 0)
+    return f"{rss} (+{_n(children)}/proc.)" if run.processus and children > 1 else rss
+
+
+def _report(args: argparse.Namespace, inbox: Inbox, folder: Path, runs: list[Run],
+            load_before: tuple[float, ...], load_after: tuple[float, ...]) -> str:
+    made = (f"générée en {inbox.generated_s:.0f} s" if inbox.generated_s is not None
+            else "réutilisée")
+    lines = [
+        f"banc d'ingestion : échelle {args.echelle:g}, années {args.annees}, "
+        f"mois {args.mois or 'tous'}, graine {args.graine}",
+        f"boîte : {len(inbox.files)} fichiers RPU CSV, {_n(inbox.rows)} lignes, "
+        f"{inbox.megabytes:.0f} Mo ({made} : {folder})",
+        f"charge de la machine (load average 1/5/15 min) : avant {_load(load_before)} ; "
+        f"après {_load(load_after)} ; {os.cpu_count()} cœurs",
+        "",
+        f"{'chemin':<44}{'base':<12}{'lignes':>12}{'durée (s)':>11}{'lignes/s':>11}"
+        f"{'RSS max (Mo)':>22}",
+    ]
+    for run in runs:
+        head = f"{run.label:<44}{BACKENDS[run.backend]:<12}"
+        if run.error:
+            lines.append(head + run.error)
+            continue
+        r = run.result
+        produced = f"{r['fichiers']} fichiers" if "fichiers" in r else _n(r["lignes"])
+        lines.append(head + f"{produced:>12}{r['duree_s']:>11.1f}{_n(run.rate(inbox.rows) or 0):>11}"
+                     f"{_rss(run):>22}")
+    lines += ["", *_ratios(runs, inbox.rows)]
+    if runs and all(r.processus is None for r in runs if r.path == "chargement"):
+        lines.append("processus de lecture : l'ingestion du projet n'en prend pas le nombre "
+                     "(paramètre `workers` absent) ; un seul chargement par base")
+    return "\n".join(lines)
+
+
+def _load(values: tuple[float, ...]) -> str:
+    return " ".join(f"{v:.2f}" for v in values)
+
+
+def _ratios(runs: list[Run], rows: int) -> list[str]:
+    """Project load rows/s over the references' (same backend for polars+ADBC)."""
+    def rate(path: str, backend: str, processus: int | None = None) -> float | None:
+        found = [r for r in runs if r.path == path and r.backend == backend and not r.error
+                 and (processus is None or r.processus == processus)]
+        return found[0].rate(rows) if found else None
+
+    def ratio(a: float | None, b: float | None) -> str:
+        return f"{a / b:.2f}" if a and b else "n/d"
+
+    out = ["ratios (lignes/s du chargement du projet ÷ lignes/s de la référence) :"]
+    pandas = rate("pandas", "sqlite")
+    for run in (r for r in runs if r.path == "chargement"):
+        mine = None if run.error else run.rate(rows)
+        who = BACKENDS[run.backend] + (f", {run.processus} processus" if run.processus else "")
+        out.append(f"  projet {who} : ÷ polars+ADBC {BACKENDS[run.backend]} = "
+                   f"{ratio(mine, rate('polars_adbc', run.backend))} (cible ≥ 0,5) ; "
+                   f"÷ pandas+to_sql = {ratio(mine, pandas)} (cible ≥ 1,5)")
+    counts = sorted({r.processus for r in runs if r.path == "chargement" and r.processus})
+    if len(counts) > 1:
+        for backend in dict.fromkeys(r.backend for r in runs if r.path == "chargement"):
+            base = rate("chargement", backend, counts[0])
+            scaled = ", ".join(f"{n} processus ÷ {counts[0]} = "
+                               f"{ratio(rate('chargement', backend, n), base)}" for n in counts[1:])
+            out.append(f"  passage à l'échelle {BACKENDS[backend]} : {scaled}")
+    return out
+
+
+if __name__ == "__main__":
+    main()

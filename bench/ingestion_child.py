@@ -1,0 +1,103 @@
+"""One path of the ingestion bench, alone in its process (its peak RSS is its own).
+
+    echo '<json parameters>' | python -m bench.ingestion_child <path>
+Prints one line `RESULTAT {json}`: what the path produced, its own duration (imports of the
+libraries it uses included: they are imported inside the path), its peak RSS and the peak RSS of
+the processes it started itself (the project's reading processes, if any).
+
+Peak RSS is the high-water mark of this process's own memory (`VmHWM`, /proc/self/status):
+Linux's `getrusage(RUSAGE_SELF).ru_maxrss` also keeps the peak of the memory the process had
+before `exec`, i.e. a copy of the bench's parent process (~300 MB with the warehouse imported),
+which would hide the path's own figure; it is reported too (`ru_maxrss_mo`). The reading
+processes' figure is `getrusage(RUSAGE_CHILDREN).ru_maxrss`: an upper bound, for that reason.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cpts.config import Settings
+
+MARK = "RESULTAT "
+
+
+def _files(p: dict) -> list[Path]:
+    return [Path(f) for f in p["fichiers"]]
+
+
+def _project_settings(p: dict) -> Settings:  # imported late: part of the path's measure
+    from bench.ingestion_project import settings
+
+    return settings(Path(p["travail"]), p.get("url", "sqlite://"), p["cle"])
+
+
+def _discover(p: dict) -> dict:
+    from bench.ingestion_project import discover_files
+
+    return {"fichiers": discover_files(p["boite"])}
+
+
+def _read(p: dict) -> dict:
+    from bench.ingestion_project import read_all
+
+    return {"lignes": read_all(p["boite"], _project_settings(p))}
+
+
+def _load(p: dict) -> dict:
+    from bench.ingestion_project import ingest
+
+    return {"lignes": ingest(p["boite"], _project_settings(p), p.get("processus"))}
+
+
+def _pandas(p: dict) -> dict:
+    from bench.ingestion_references import pandas_to_sql
+
+    return {"lignes": pandas_to_sql(_files(p), Path(p["cible"]))}
+
+
+def _polars_adbc(p: dict) -> dict:
+    from bench.ingestion_references import polars_adbc
+
+    return {"lignes": polars_adbc(_files(p), p["moteur"], p["cible"])}
+
+
+def _duckdb(p: dict) -> dict:
+    from bench.ingestion_references import duckdb_file
+
+    return {"lignes": duckdb_file(_files(p), Path(p["cible"]))}
+
+
+PATHS: dict[str, Callable[[dict], dict]] = {
+    "decouverte": _discover, "lecture": _read, "chargement": _load,
+    "pandas": _pandas, "polars_adbc": _polars_adbc, "duckdb": _duckdb,
+}
+
+
+def _high_water_mb() -> float:
+    """This process's peak resident memory since its `exec`, in MB (VmHWM is in kB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: the best known
+
+
+def main(argv: list[str]) -> None:
+    name, params = argv[0], json.loads(sys.stdin.read())  # stdin: a file list has no size limit
+    started = time.perf_counter()
+    result = PATHS[name](params)
+    result["duree_s"] = time.perf_counter() - started
+    result["rss_mo"] = _high_water_mb()
+    result["ru_maxrss_mo"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB
+    result["rss_enfants_mo"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(MARK + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

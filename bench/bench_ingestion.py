@@ -95,8 +95,11 @@ def main(argv: list[str] | None = None) -> None:
                   else tmp / "boite-generee")
         inbox = prepare(folder, args.echelle, annees, mois, args.graine)
         load_before = os.getloadavg()
-        runs = _plan(inbox, tmp, args, cleanups)
-        for run in runs:
+        discovery = _discovery(inbox)
+        _execute(discovery)  # first: it also tells whether the ingestion takes a process count
+        runs = [discovery, *_plan(inbox, tmp, args, cleanups,
+                                  discovery.result.get("processus_possibles", False))]
+        for run in runs[1:]:
             _execute(run)
         print(_report(args, inbox, folder, runs, load_before, os.getloadavg()))
     finally:
@@ -105,17 +108,22 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _plan(inbox: Inbox, tmp: Path, args: argparse.Namespace,
-          cleanups: list[Callable[[], None]]) -> list[Run]:
-    """Every path of the run, each with its own fresh target."""
-    from bench.ingestion_project import accepts_workers
+def _files(inbox: Inbox) -> dict:
+    return {"boite": str(inbox.folder), "fichiers": [str(f) for f in inbox.files]}
 
-    files = {"boite": str(inbox.folder), "fichiers": [str(f) for f in inbox.files]}
+
+def _discovery(inbox: Inbox) -> Run:
+    return Run("projet : découverte (tasks.inbox.discover)", "", "decouverte", _files(inbox))
+
+
+def _plan(inbox: Inbox, tmp: Path, args: argparse.Namespace, cleanups: list[Callable[[], None]],
+          takes_workers: bool) -> list[Run]:
+    """The other paths of the run, each with its own fresh target."""
+    files = _files(inbox)
     project = {**files, "cle": BENCH_KEY}
-    counts: list[int | None] = list(_ints(args.processus) or [1]) if accepts_workers() else [None]
+    counts: list[int | None] = list(_ints(args.processus) or [1]) if takes_workers else [None]
     backends = ["sqlite"] if args.sans_pg else ["sqlite", "postgresql"]
-    runs = [Run("projet : découverte (tasks.inbox.discover)", "", "decouverte", dict(project)),
-            Run("projet : lecture + validation (lecteurs)", "", "lecture",
+    runs = [Run("projet : lecture + validation (lecteurs)", "", "lecture",
                 {**project, "travail": str(_folder(tmp, "lecture"))})]
     for backend in backends:
         for n in counts:

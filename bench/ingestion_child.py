@@ -95,6 +95,10 @@ def main(argv: list[str]) -> None:
     result["duree_s"] = time.perf_counter() - started
     result["rss_mo"] = _high_water_mb()
     result["ru_maxrss_mo"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB
+    if name == "decouverte":  # after the measure: what the parent needs to plan the loads
+        from bench.ingestion_project import accepts_workers
+
+        result["processus_possibles"] = accepts_workers()
     result["rss_enfants_mo"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(MARK + json.dumps(result), flush=True)
 

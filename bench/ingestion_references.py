@@ -2,23 +2,22 @@
 
 None of them validates, pseudonymises or parses anything: every column stays text. They do what a
 competent analyst must do for these files to load at all, and nothing more:
-- encodings: the files are UTF-8 (some with a BOM) or cp1252. pandas and polars try UTF-8 first
-  and fall back to cp1252 on a decoding error (polars reads UTF-8 only: the cp1252 bytes are
-  transcoded in Python); DuckDB gets each file's encoding from a strict UTF-8 check of its bytes
-  (one `read_csv` per encoding) and reads cp1252 as `latin-1`, the only single-byte encoding it
-  knows without the `encodings` extension (same letters for French text; the generated files
-  have no byte in 0x80–0x9F, where the two differ);
+- encodings: the files are UTF-8 (some with a BOM) or cp1252. pandas tries UTF-8 first and falls
+  back to cp1252 on a decoding error; polars and DuckDB read UTF-8 only (DuckDB also latin-1,
+  which is not cp1252: "Chambœuf" has the cp1252 byte 0x9C), so a file whose bytes are not UTF-8
+  is transcoded from cp1252 in Python (in memory for polars, to a scratch file for DuckDB);
 - headers: upper/title case, padded with spaces, in any order, with extra columns: names are
   stripped and lower-cased and the documented columns selected by name;
 - null tokens: "-", "NA", "NULL" and empty cells are null.
 Each writes one table `rpu` of the documented columns: one transaction per file for pandas and
-ADBC (as the project), two statements (one per encoding) for DuckDB. polars and DuckDB use
-their default thread pools (all cores), as an analyst would get them.
+ADBC (as the project), one `CREATE TABLE rpu AS SELECT … FROM read_csv([every file])` for
+DuckDB. polars and DuckDB use their default thread pools (all cores), as an analyst gets them.
 """
 
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -94,33 +93,30 @@ def _polars_read(polars: ModuleType, raw: bytes) -> pl.DataFrame:
 
 
 def duckdb_file(files: list[Path], target: Path) -> int:
-    """DuckDB `read_csv` over all the files (one call per encoding) into a DuckDB file."""
+    """DuckDB `read_csv` over all the files at once into a DuckDB file."""
     import duckdb
 
-    groups: dict[str, list[Path]] = {"utf-8": [], "latin-1": []}
-    for path in files:
-        groups["utf-8" if _is_utf8(path) else "latin-1"].append(path)
-    with duckdb.connect(str(target)) as con:
-        created = False
-        for encoding, group in groups.items():
-            if not group:
-                continue
-            select = f"SELECT {', '.join(COLUMNS)} FROM {_read_csv(group, encoding)}"
-            con.execute(f"INSERT INTO rpu {select}" if created else f"CREATE TABLE rpu AS {select}")
-            created = True
-        return con.execute("SELECT count(*) FROM rpu").fetchone()[0] if created else 0
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        readable = [_as_utf8(path, Path(scratch)) for path in files]
+        with duckdb.connect(str(target)) as con:
+            con.execute(f"CREATE TABLE rpu AS SELECT {', '.join(COLUMNS)} FROM {_read_csv(readable)}")
+            return con.execute("SELECT count(*) FROM rpu").fetchone()[0]
 
 
-def _read_csv(files: list[Path], encoding: str) -> str:
+def _read_csv(files: list[Path]) -> str:
     listed = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
     nulls = ", ".join(f"'{n}'" for n in NULLS)
     return (f"read_csv([{listed}], delim=';', header=true, all_varchar=true, union_by_name=true, "
-            f"normalize_names=true, nullstr=[{nulls}], encoding='{encoding}')")
+            f"normalize_names=true, nullstr=[{nulls}])")
 
 
-def _is_utf8(path: Path) -> bool:
+def _as_utf8(path: Path, scratch: Path) -> Path:
+    """The file itself when UTF-8, else its cp1252 text transcoded into `scratch`."""
+    raw = path.read_bytes()
     try:
-        path.read_bytes().decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        copy = scratch / path.name
+        copy.write_bytes(raw.decode("cp1252").encode("utf-8"))
+        return copy
+    return path

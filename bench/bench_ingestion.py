@@ -18,8 +18,9 @@ in a temporary folder. In one run, each path on the same files, each in its own 
   into SQLite; polars `read_csv` + ADBC ingest into SQLite and into PostgreSQL; DuckDB
   `read_csv` into a DuckDB file.
 Durations are measured in the child around the path, the imports of the libraries it uses
-included (they are part of what every run pays); rows/s divide the files' data rows by that
-duration for every path, so the figures compare directly. The paths run one after the other
+included (every run pays them; "dont imports" shows that part); rows/s divide the files' data
+rows by that duration for every path, so the figures compare directly. Peak RSS is each
+process's own high-water mark (see bench/ingestion_child.py for why not plain `ru_maxrss`). The paths run one after the other
 (reading first: every path then finds the files in the page cache). The ratios printed at the
 end are the project's load rows/s over the polars+ADBC reference of the same backend and over
 the pandas script. The machine's load average is printed with the figures.
@@ -210,8 +211,8 @@ def _report(args: argparse.Namespace, inbox: Inbox, folder: Path, runs: list[Run
         f"charge de la machine (load average 1/5/15 min) : avant {_load(load_before)} ; "
         f"après {_load(load_after)} ; {os.cpu_count()} cœurs",
         "",
-        f"{'chemin':<44}{'base':<12}{'lignes':>12}{'durée (s)':>11}{'lignes/s':>11}"
-        f"{'RSS max (Mo)':>22}",
+        f"{'chemin':<44}{'base':<12}{'lignes':>12}{'durée (s)':>11}{'dont imports':>14}"
+        f"{'lignes/s':>11}{'RSS max (Mo)':>22}",
     ]
     for run in runs:
         head = f"{run.label:<44}{BACKENDS[run.backend]:<12}"
@@ -220,8 +221,8 @@ def _report(args: argparse.Namespace, inbox: Inbox, folder: Path, runs: list[Run
             continue
         r = run.result
         produced = f"{r['fichiers']} fichiers" if "fichiers" in r else _n(r["lignes"])
-        lines.append(head + f"{produced:>12}{r['duree_s']:>11.1f}{_n(run.rate(inbox.rows) or 0):>11}"
-                     f"{_rss(run):>22}")
+        lines.append(head + f"{produced:>12}{r['duree_s']:>11.1f}{r['imports_s']:>14.1f}"
+                     f"{_n(run.rate(inbox.rows) or 0):>11}{_rss(run):>22}")
     lines += ["", *_ratios(runs, inbox.rows)]
     if runs and all(r.processus is None for r in runs if r.path == "chargement"):
         lines.append("processus de lecture : l'ingestion du projet n'en prend pas le nombre "

@@ -30,7 +30,7 @@ def test_prints_every_path_on_the_same_rows(capsys: pytest.CaptureFixture[str]) 
     for label, backend in PATHS:
         row = next(ln for ln in out.splitlines() if ln.startswith(label))
         produced, seconds, rate = re.search(
-            rf"{backend}\s+([\d ]+?)(?: fichiers)?\s+(\d+\.\d)\s+([\d ]+)\s+\d", row).groups()
+            rf"{backend}\s+([\d ]+?)(?: fichiers)?\s+(\d+\.\d)\s+\d+\.\d\s+([\d ]+)\s+\d", row).groups()
         assert float(seconds) > 0 and int(rate.replace(" ", "")) > 0, row
         if not label.startswith("projet"):
             assert int(produced.replace(" ", "")) == total, row  # every row of the same files

@@ -20,10 +20,11 @@ in a temporary folder. In one run, each path on the same files, each in its own 
 Durations are measured in the child around the path, the imports of the libraries it uses
 included (every run pays them; "dont imports" shows that part); rows/s divide the files' data
 rows by that duration for every path, so the figures compare directly. Peak RSS is each
-process's own high-water mark (see bench/ingestion_child.py for why not plain `ru_maxrss`). The paths run one after the other
-(reading first: every path then finds the files in the page cache). The ratios printed at the
-end are the project's load rows/s over the polars+ADBC reference of the same backend and over
-the pandas script. The machine's load average is printed with the figures.
+process's own high-water mark (bench/ingestion_child.py says why not plain `ru_maxrss`). The
+paths run one after the other, discovery and reading first: every path then finds the files in
+the page cache. The ratios printed at the end are the project's load rows/s over the
+polars+ADBC reference of the same backend and over the pandas script. The machine's load
+average is printed with the figures (the machine may be shared).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from cpts.config import Settings, get_settings
 from cpts.nir import redact
 from cpts.publication import indicator_rows
 from flows.summary import STATUS_LABELS, refusal_counts
-from portal.registry import last_refusals, rejects_of, where
+from portal.registry import anomalies_of, last_refusals, rejects_of, where
 from tasks.ingest import IngestReport
 from warehouse.db import make_engine
 
@@ -53,19 +53,28 @@ class FileDetails:
 
     rejects: dict[int, list[dict]] = field(default_factory=dict)  # load id → first rejected rows
     earlier: dict[str, str] = field(default_factory=dict)  # sha256 → reason of an earlier refusal
+    anomalies: dict[int, list[dict]] = field(default_factory=dict)  # load id → accepted deviations
     portal_url: str | None = None
 
 
 def read_details(settings: Settings, report: IngestReport) -> FileDetails:
     loaded = [o.chargement_id for _, o in report.outcomes if o.lignes_rejetees and o.chargement_id]
+    new = [o.chargement_id for _, o in report.outcomes if o.statut == "charge" and o.chargement_id]
     again = [d.sha256 for d, o in report.outcomes if o.statut == "deja_refuse" and d.sha256]
     engine = make_engine(settings.database_url)
     try:
         with engine.connect() as conn:
             return FileDetails(rejects_of(conn, loaded, REJECTS_SHOWN), last_refusals(conn, again),
-                               settings.portail_url)
+                               anomalies_of(conn, new), settings.portail_url)
     finally:
         engine.dispose()
+
+
+def deviations(found: list[dict]) -> str:
+    """`; écarts acceptés : <label> (n), …` — every accepted deviation is visible (exports.md)."""
+    if not found:
+        return ""
+    return " ; écarts acceptés : " + ", ".join(f"{a['libelle']} ({a['nombre']})" for a in found)
 
 
 def _one_line(text: str | None) -> str:
@@ -128,12 +137,14 @@ def files_markdown(report: IngestReport, error: str | None = None,
         lines.append("")
     if unknown:
         lines += ["## Noms de fichiers non reconnus (laissés dans la boîte de dépôt)", ""]
-        lines += [f"- {d.provider}/{d.shown_name}" for d in unknown]
+        lines += [f"- {d.provider}/{d.shown_name}" + (f" : {_one_line(d.motif)}" if d.motif else "")
+                  for d in unknown]
         lines += ["", "Renommez-les selon exports.md puis relancez le chargement.", ""]
     if clean or with_rejects:
         lines += ["## Nouveaux chargements", ""]
         lines += [f"- {d.provider}/{d.shown_name} : {o.lignes_chargees} ligne(s) chargée(s)"
                   + (f", {o.lignes_remplacees} remplacée(s)" if o.lignes_remplacees else "")
+                  + deviations(details.anomalies.get(o.chargement_id or 0, []))
                   for d, o in [*with_rejects, *clean]]
         lines.append("")
     if refused_again:

@@ -38,6 +38,8 @@ ANOMALIES = {
     "commune_bureau_cedex": "commune lue dans « Bureau cedex » (colonnes commune vides)",
     "titre_sans_territoire": "territoire lu dans un titre « CPTS <libellé> » (sans « Territoire : »)",
     "milliers_espaces": "effectif en texte avec des espaces entre les milliers (« 7 182 ») lu comme nombre",
+    "identifie_par_contenu": "nom de fichier non reconnu : type et périmètre identifiés par le contenu",
+    "uhcd_absent": "extrait SNDS sans indicateur UHCD : admissions directes provisoires",
     "residence_non_attribuee": "commune de résidence non rattachée à un territoire",
     "taux_incoherent": "taux fourni incohérent avec les effectifs",
 }
@@ -118,14 +120,23 @@ def _attach_rejects(conn: Connection, by_id: dict[int, Received]) -> None:
 
 
 def _attach_anomalies(conn: Connection, by_id: dict[int, Received]) -> None:
-    if not by_id:
-        return
+    for load_id, found in anomalies_of(conn, list(by_id)).items():
+        by_id[load_id].anomalies = found
+
+
+def anomalies_of(conn: Connection, load_ids: list[int]) -> dict[int, list[dict]]:
+    """load id → its accepted deviations, labelled (also listed by the « fichiers-recus » artifact)."""
+    if not load_ids:
+        return {}
     # The `exemple` column holds a raw value: never selected here.
     rows = conn.execute(select(anomalies.c.chargement_id, anomalies.c.colonne, anomalies.c.nature,
-                               anomalies.c.nombre).where(anomalies.c.chargement_id.in_(list(by_id))))
+                               anomalies.c.nombre).where(anomalies.c.chargement_id.in_(load_ids))
+                        .order_by(anomalies.c.id))
+    out: dict[int, list[dict]] = {}
     for r in rows.mappings():
-        by_id[r["chargement_id"]].anomalies.append(
+        out.setdefault(r["chargement_id"], []).append(
             {**r, "libelle": ANOMALIES.get(r["nature"], r["nature"].replace("_", " "))})
+    return out
 
 
 def where(reject: dict) -> str:

@@ -33,7 +33,7 @@ COLUMNS = {
     "beneficiaires_c2s": "Bénéficiaires C2S", "c2s_sans_mt": "dont C2S sans MT",
 }
 MASKED = {"<5", "s", "ns"}
-_SITUATION = re.compile(r"situation au\s+(\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE)
+SITUATION = re.compile(r"situation au\s+(\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE)
 _INSEE = re.compile(r"^([0-9]{2}|2[AB])[0-9]{3}$")
 
 
@@ -67,7 +67,7 @@ def read(ctx: ReadContext) -> Extract:
 def _check_situation(table: Table, name: str, situation: date) -> None:
     """The situation date of the name must be the one of the title row."""
     for r, c, text in title_cells(table.sheet, table.header_row):
-        found = _SITUATION.search(text)
+        found = SITUATION.search(text)
         if found:
             titled = datetime.strptime(found.group(1), "%d/%m/%Y").date()
             if titled != situation:

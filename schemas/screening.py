@@ -119,10 +119,11 @@ def screen_text(path: Path, name: str, limits: Limits, streamed: bool = False) -
         check_size(path, name, limits.streamed_max_mb, "streamed_max_mb")
     else:
         check_size(path, name, limits.file_max_mb, "file_max_mb")
-    xml = name.lower().endswith(".xml")
     with path.open("rb") as stream:
-        start = stream.read(4)
-    refuse_utf16(name, start, path)
+        start = stream.read(64)
+    refuse_utf16(name, start[:4], path)
+    # XML by its content too: national `.txt` names and files identified by content are XML.
+    xml = name.lower().endswith(".xml") or start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
     lines = _Lines(path, name, None if xml else limits.line_max_bytes)
     for first, block in lines:
         nul = block.find(b"\x00")

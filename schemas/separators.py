@@ -25,6 +25,10 @@ def detect_separator(data: bytes) -> str:
 
 
 def column_names(header: bytes, separator: str) -> list[str]:
-    """Header names as written (quotes and spaces trimmed), decoded leniently."""
-    text = header.decode("cp1252", errors="replace").rstrip("\r")
+    """Header names as written (quotes and spaces trimmed): UTF-8, else windows-1252."""
+    try:
+        text = header.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        text = header.decode("cp1252", errors="replace")
+    text = text.rstrip("\r")
     return [h.strip().strip('"') for h in text.split(separator)]

@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import stat
+import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,9 +15,11 @@ from typing import IO
 
 import fsspec
 
+from cpts.config import Limits
 from cpts.nir import redact
 from cpts.private import open_private, private_dir
-from schemas.catalog import match
+from schemas.catalog import FILE_TYPES, match
+from schemas.sniffing import Identified, sniff_or_reason
 
 PROVIDERS = ("cpam", "hopital", "sas", "cpts", "annuaire")
 
@@ -33,6 +36,8 @@ class Delivery:
     sha256: str | None = None
     local_path: str | None = None  # archived copy the readers work on
     refus: str | None = None  # French reason when the entry is not a regular file (never read)
+    motif: str | None = None  # French reason a file whose name matches nothing is not identified
+    identifie: str | None = None  # canonical name its content gave (identified by content)
 
     @property
     def shown_name(self) -> str:
@@ -40,8 +45,9 @@ class Delivery:
         return redact(self.name) or ""
 
 
-def discover(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
-    """Files per provider folder, matched by name; returns (matched, unmatched), oldest first."""
+def discover(inbox: str, limits: Limits | None = None) -> tuple[list[Delivery], list[Delivery]]:
+    """Files per provider folder, matched by name, else identified by content (exports.md « Real-world
+    deliveries »); returns (matched, unmatched), oldest first."""
     fs, root = fsspec.core.url_to_fs(inbox)
     matched: list[Delivery] = []
     unmatched: list[Delivery] = []
@@ -58,13 +64,32 @@ def discover(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
                 continue
             found = match(provider, name)
             if found is None:
-                unmatched.append(Delivery(url, provider, name, None))
+                sniffed = by_content(url, provider, name, limits or Limits())
+                if isinstance(sniffed, str):
+                    unmatched.append(Delivery(url, provider, name, None, motif=sniffed))
+                else:
+                    matched.append(Delivery(url, provider, name, sniffed.file_type.code, sniffed.extraction,
+                                            identifie=sniffed.canonical))
                 continue
             file_type, m = found
             matched.append(Delivery(url, provider, name, file_type.code,
                                     file_type.extraction_from_name(m)))
     matched.sort(key=lambda d: (d.provider, d.extraction or datetime.min, d.name.lower()))
     return matched, unmatched
+
+
+def by_content(url: str, provider: str, name: str, limits: Limits) -> Identified | str:
+    """Identify a file from its content, on a private local copy when the inbox is remote."""
+    if name.startswith((".", "~$")):  # an upload being written (`.depot-…`), an office lock file
+        return "fichier caché ou temporaire : son contenu n'est pas lu"
+    protocol, _, path = url.rpartition("://")
+    if protocol in {"", "file", "local"}:
+        return sniff_or_reason(FILE_TYPES, provider, Path(path), name, limits)
+    with tempfile.TemporaryDirectory() as folder:
+        local = Path(folder) / "livraison"
+        with open_delivery(url) as src, open_private(local) as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        return sniff_or_reason(FILE_TYPES, provider, local, name, limits)
 
 
 def not_a_regular_file(info: dict) -> str | None:
@@ -108,4 +133,4 @@ def archive(delivery: Delivery, archive_dir: Path) -> Delivery:
     private_dir(target.parent)
     shutil.move(tmp, target)
     return Delivery(delivery.url, delivery.provider, delivery.name, delivery.file_type,
-                    delivery.extraction, sha, str(target))
+                    delivery.extraction, sha, str(target), identifie=delivery.identifie)

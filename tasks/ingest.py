@@ -15,6 +15,7 @@ from cpts.nir import redact
 from schemas.base import Extract, FileRejected, FileType, ReadContext
 from schemas.catalog import FILE_TYPES
 from schemas.screening import refuse_nir_in_name
+from schemas.sniffing import context_for
 from tasks.inbox import Delivery, archive, discover
 from warehouse.db import refresh_statistics
 from warehouse.keys import check_key
@@ -58,8 +59,11 @@ def read_archived(file_type: str, path: Path, name: str, pseudo_key: bytes,
                   limits: Limits | None = None) -> Extract:
     """Read an archived raw file (as delivered under `name`) with the given pseudonymisation key."""
     kind = TYPES[file_type]
-    return read_delivery(kind, ReadContext(path, name, kind.matches(name), pseudo_key, departements(),
-                                           limits or Limits()))
+    refuse_nir_in_name(name)  # before the content is sniffed for a name that matches nothing
+    ctx, identified = context_for(kind, path, name, pseudo_key, departements(), limits or Limits())
+    extract = read_delivery(kind, ctx)
+    extract.anomalies = [*identified, *extract.anomalies]  # identified by content: the name it had
+    return extract
 
 
 def ingest_delivery(engine: Engine, delivery: Delivery, settings: Settings,
@@ -111,7 +115,7 @@ def _where(exc: BaseException) -> str:
 def ingest_inbox(engine: Engine, settings: Settings, inbox: str | None = None) -> IngestReport:
     """Every delivery of the inbox, oldest extraction first; each file on its own."""
     check_key(engine, settings.require_pseudo_key())
-    matched, unmatched = discover(inbox or settings.inbox_url)
+    matched, unmatched = discover(inbox or settings.inbox_url, settings.limits)
     report = IngestReport(unmatched=unmatched)
     known = known_statuses(engine)
     for delivery in matched:

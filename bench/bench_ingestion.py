@@ -43,6 +43,7 @@ from pathlib import Path
 from bench.common import BENCH_KEY, pg_database
 from bench.ingestion_child import MARK
 from bench.ingestion_inbox import Inbox, cache_key, prepare
+from cpts.private import restrict_umask
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -89,6 +90,7 @@ def _ints(text: str | None) -> list[int]:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    restrict_umask()  # the inbox, warehouses and copies: owner-only, as everywhere in the project
     annees, mois = _ints(args.annees), _ints(args.mois) or None
     tmp = Path(tempfile.mkdtemp(prefix="cpts-bench-ingestion-"))
     cleanups: list[Callable[[], None]] = []

@@ -90,7 +90,7 @@ def _ints(text: str | None) -> list[int]:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
-    restrict_umask()  # the inbox, warehouses and copies: owner-only, as everywhere in the project
+    umask = restrict_umask()  # the inbox, warehouses and copies: owner-only, as in the project
     annees, mois = _ints(args.annees), _ints(args.mois) or None
     tmp = Path(tempfile.mkdtemp(prefix="cpts-bench-ingestion-"))
     cleanups: list[Callable[[], None]] = []
@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         for cleanup in cleanups:
             cleanup()
         shutil.rmtree(tmp, ignore_errors=True)
+        os.umask(umask)  # main() may run inside another process (the smoke test)
 
 
 def _files(inbox: Inbox) -> dict:

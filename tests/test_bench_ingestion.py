@@ -6,10 +6,12 @@ The figures themselves are the bench's business (`python -m bench.bench_ingestio
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from bench.bench_ingestion import main
+from bench.ingestion_inbox import MANIFEST, cache_key, prepare
 
 PATHS = [
     ("projet : découverte", "—"),
@@ -35,3 +37,16 @@ def test_prints_every_path_on_the_same_rows(capsys: pytest.CaptureFixture[str]) 
         if not label.startswith("projet"):
             assert int(produced.replace(" ", "")) == total, row  # every row of the same files
     assert re.search(r"projet SQLite.*polars\+ADBC SQLite = \d+\.\d\d.*pandas\+to_sql = \d+\.\d\d", out)
+
+
+def test_the_inbox_is_generated_once_per_scale_and_holds_only_rpu_csv(tmp_path: Path) -> None:
+    folder = tmp_path / cache_key(0.02, [2024], [2], 7)
+    first = prepare(folder, 0.02, [2024], [2], graine=7)
+    again = prepare(folder, 0.02, [2024], [2], graine=7)
+    assert first.generated_s is not None and again.generated_s is None  # reused
+    assert again.files == first.files and again.rows == first.rows > 0
+    found = sorted(p for p in first.folder.rglob("*") if p.is_file())
+    assert found == sorted(first.files)
+    assert all(re.fullmatch(r"RPU_\d{9}_202402\.csv", p.name) for p in found)
+    (folder / MANIFEST).unlink()  # an interrupted generation is done again
+    assert prepare(folder, 0.02, [2024], [2], graine=7).generated_s is not None

@@ -115,8 +115,12 @@ class LocalPrefect:
     def deploy_all(self) -> str:
         return self.run_cli("deploy", "--all", timeout=300)
 
-    def start_worker(self) -> None:
-        self._spawn(["worker", "start", "--pool", WORK_POOL, "--type", "process"], "worker.log")
+    def start_worker(self, name: str | None = None, limit: int | None = None) -> None:
+        """A process worker; several, named, for a nightly spread over batches (flows/lots.py)."""
+        args = ["worker", "start", "--pool", WORK_POOL, "--type", "process"]
+        args += ["--name", name] if name else []
+        args += ["--limit", str(limit)] if limit else []
+        self._spawn(args, f"{name or 'worker'}.log")
 
     def start_portal(self, host: str, port: int, timeout: float = 120) -> str:
         """The portal in its own process, talking to this Prefect; returns its URL."""

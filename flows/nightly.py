@@ -22,6 +22,7 @@ from flows.artifacts import (
     read_details,
 )
 from flows.crashed import mark_crashed
+from flows.lots import CHAMP_LOTS, batches_for, load_in_batches
 from flows.parameters import CHAMP_BOITE
 from flows.summary import describe_outcomes, refusal_message
 from quality.run import QualitySummary
@@ -70,6 +71,7 @@ def nightly_run_name() -> str:
 )
 def chargement_nocturne(
     boite_de_depot: str | None = CHAMP_BOITE,
+    lots: int = CHAMP_LOTS,
 ) -> IngestReport | State:
     """Chargement nocturne de la boîte de dépôt."""
     restrict_umask()  # raw copies, warehouse, reports, Data Docs: owner-only
@@ -79,7 +81,7 @@ def chargement_nocturne(
     report = IngestReport()
     # Both locks: the server's limit orders runs in the UI, `writing_run` holds without a server.
     with concurrency(WRITE_LIMIT, occupy=1), writing_run(settings.database_url):
-        quality = _write_stages(settings, inbox, report)
+        quality = _write_stages(settings, inbox, report, batches_for(settings, lots))
         publish_quality_link(quality.docs_index)
         annees = years_with_data(settings)
         for territoire in reference.territory_codes():
@@ -90,7 +92,7 @@ def chargement_nocturne(
     return _final_state(settings, report)
 
 
-def _write_stages(settings: Settings, inbox: str, report: IngestReport) -> QualitySummary:
+def _write_stages(settings: Settings, inbox: str, report: IngestReport, lots: int = 1) -> QualitySummary:
     """Load → statistics → quality → indicators → contracts; the files artifact is published even
     when a stage fails, and says what an interrupted earlier run left unloaded."""
     error: str | None = None
@@ -102,9 +104,12 @@ def _write_stages(settings: Settings, inbox: str, report: IngestReport) -> Quali
         check_pseudo_key(settings)  # same key as the warehouse's pseudonyms (key rotation)
         matched, report.unmatched = find_deliveries(inbox)
         plan_run(settings, run_id, matched)
-        for delivery in matched:  # sequential: loads of one scope must apply oldest first
-            archived = fetch_delivery(delivery, settings.archive_path)
-            report.outcomes.append((archived, load_file(archived, settings)))
+        if lots > 1:  # batches on the work pool's workers (PostgreSQL)
+            load_in_batches(settings, matched, lots, report)
+        else:
+            for delivery in matched:  # sequential: loads of one scope must apply oldest first
+                archived = fetch_delivery(delivery, settings.archive_path)
+                report.outcomes.append((archived, load_file(archived, settings)))
         purge_raw_archive(settings)  # after the loads: never an unprocessed delivery
         refresh_warehouse_statistics(settings)
         quality = check_quality(settings)

@@ -7,27 +7,39 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName, FlowRunFilter
 from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.workers.process import ProcessWorker
 from sqlalchemy import Engine, text
 
-from cpts.config import get_settings
-from cpts.serve import LocalPrefect, free_port
+from cpts.config import Settings, get_settings
+from cpts.serve import WORK_POOL, LocalPrefect, free_port
 from flows.nightly import chargement_nocturne
-from tasks.inbox import Delivery, discover
-from tasks.lots import batch_count, partition, partition_keys
+from tasks.inbox import Delivery, archive, discover
+from tasks.ingest import ingest_delivery
+from tasks.lots import (
+    already_processed,
+    batch_count,
+    outcomes_since,
+    partition,
+    partition_keys,
+    registry_mark,
+)
 from tests.builders import month_of_passages, write_rpu_csv
 from tests.builders_hopital import stays, write_pmsi, write_rpu_xml, xml_passage
 from tests.conftest import TEST_KEY, clone_pg_database, drop_pg_database
 from warehouse.db import make_engine
+from warehouse.loading import LoadOutcome
 from warehouse.tables import metadata
 
-CHU, GIER, FIRMINY = "420784878", "420001232", "420000020"
+CHU, GIER, FIRMINY = "420784878", "420001232", "420000028"
 
 
 def delivery(provider: str, name: str, file_type: str) -> Delivery:
@@ -92,6 +104,27 @@ def test_sqlite_keeps_one_writer_whatever_the_number_of_batches_asked() -> None:
     assert batch_count("sqlite:////srv/cpts/entrepot.sqlite", 1) == (1, None)
 
 
+def test_the_registry_tells_each_file_s_outcome_as_the_load_returned_it(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    write_rpu_csv(inbox, CHU, "202403", month_of_passages(CHU, 2024, 3, 20))
+    bad = month_of_passages(GIER, 2024, 3, 5)
+    for row in bad:
+        row["entree"] = "pas une date"
+    write_rpu_csv(inbox, GIER, "202403", bad)
+    write_rpu_csv(inbox, FIRMINY, "202403", month_of_passages(FIRMINY, 2024, 3, 5))
+    archived = {d.name[4:13]: archive(d, settings.archive_path) for d in discover(str(inbox))[0]}
+    good, refused, never = archived[CHU], archived[GIER], archived[FIRMINY]
+    copy = replace(good, name=f"RPU_{CHU}_202404.csv")  # the same bytes sent again under another name
+    mark = registry_mark(engine)
+
+    returned = [ingest_delivery(engine, d, settings) for d in (good, refused)]
+
+    assert [o.statut for o in returned] == ["charge", "quarantaine"]
+    assert outcomes_since(engine, [good, refused, never, copy], mark) == [
+        *returned, None, LoadOutcome("deja_charge", None)]
+    assert already_processed(good, registry_mark(engine)) == LoadOutcome("deja_charge", None)
+
+
 # --- Two workers, one nightly (PostgreSQL, a Prefect server and two `prefect worker` processes) ---
 
 def fill_inbox(inbox: Path) -> int:
@@ -154,47 +187,72 @@ def registry(url: str) -> list[tuple[str, str]]:
     return sorted(rows)
 
 
+def create_pool() -> None:
+    """The work pool `cpts serve` creates (through the API: faster than the CLI on a busy machine)."""
+    with get_client(sync_client=True) as client:
+        client.create_work_pool(WorkPoolCreate(
+            name=WORK_POOL, type="process", base_job_template=ProcessWorker.get_default_base_job_template()))
+
+
+def wait_for_workers(names: set[str], timeout_s: float = 120) -> None:
+    """Both workers polling before the nightly starts, so each can take a batch (hang guard only)."""
+    deadline = time.monotonic() + timeout_s
+    with get_client(sync_client=True) as client:
+        while {w.name for w in client.read_workers_for_work_pool(WORK_POOL)} < names:
+            assert time.monotonic() < deadline, "workers not polling"
+            time.sleep(0.5)
+
+
 def batch_runs() -> list:
     with get_client(sync_client=True) as client:
         return client.read_flow_runs(deployment_filter=DeploymentFilter(
             name=DeploymentFilterName(any_=["lots"])), flow_run_filter=FlowRunFilter())
 
 
+def outcomes(state) -> list[tuple]:
+    """What the nightly's report says of each file, in its order (the `fichiers-recus` artifact's
+    content), without registry ids."""
+    return [(d.provider, d.name, o.statut, o.lignes_lues, o.lignes_chargees, o.lignes_rejetees,
+             o.lignes_remplacees, o.message) for d, o in state.result().outcomes]
+
+
 @pytest.mark.postgres
 def test_two_workers_share_a_nightly_each_file_loaded_once_and_the_warehouse_equals_one_worker(
         two_pg_warehouses: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url, reference_url = two_pg_warehouses
-    env = nightly_env(monkeypatch, url, tmp_path / "var")
+    env = nightly_env(monkeypatch, url, tmp_path / "var")  # the workers share this archive folder
     files = fill_inbox(Path(env["CPTS_INBOX"]))
     local = LocalPrefect(home=tmp_path / "prefect", port=free_port(),
                          extra_env={**env, "PREFECT_WORKER_QUERY_SECONDS": "1"})
     try:
         local.start_server()
-        local.prepare()
-        local.run_cli("deploy", "--name", "lots")
+        with temporary_settings({PREFECT_API_URL: local.api_url}):
+            create_pool()
         for name in ("ouvrier-1", "ouvrier-2"):  # one batch at a time each: the second is the other's
             local.start_worker(name=name, limit=1)
+        local.run_cli("deploy", "--name", "lots")  # prefect.yaml's deployment, while the workers start
         with temporary_settings({PREFECT_API_URL: local.api_url}):
+            wait_for_workers({"ouvrier-1", "ouvrier-2"})
             started = time.monotonic()
-            state = chargement_nocturne(lots=2, return_state=True)
+            spread = chargement_nocturne(lots=2, return_state=True)
             elapsed = time.monotonic() - started
             runs = batch_runs()
             reference_env = nightly_env(monkeypatch, reference_url, tmp_path / "reference")
             shutil.copytree(env["CPTS_INBOX"], reference_env["CPTS_INBOX"])
-            chargement_nocturne()  # one worker: this process loads every file itself
+            alone = chargement_nocturne(return_state=True)  # one worker: this process loads every file
     finally:
         local.stop()
         get_settings.cache_clear()
-    report = state.result()
     worker_logs = "".join(p.read_text() for p in (tmp_path / "prefect").glob("ouvrier-*.log"))
     assert len(runs) == 2 and all(r.state_type.value == "COMPLETED" for r in runs), worker_logs[-3000:]
-    assert {r.labels.get("prefect.worker.name") for r in runs} == {"ouvrier-1", "ouvrier-2"}
+    workers = sorted(r.labels.get("prefect.worker.name") for r in runs)
+    assert workers == ["ouvrier-1", "ouvrier-2"]
     loaded = registry(url)
     assert len(loaded) == files == len({name for name, _ in loaded})  # each file exactly once
-    assert [s for _, s in loaded].count("quarantaine") == 1
-    assert state.name == "Terminé avec refus"  # the refused file is reported as in-process
-    assert sorted(o.statut for _, o in report.outcomes) == sorted(s for _, s in loaded)
+    assert [statut for _, statut in loaded].count("quarantaine") == 1
     assert registry(reference_url) == loaded
+    assert spread.name == alone.name == "Terminé avec refus"
+    assert outcomes(spread) == outcomes(alone)
     assert warehouse_contents(url) == warehouse_contents(reference_url)
-    print(f"\n{files} fichiers, 2 lots ({', '.join(r.labels['prefect.worker.name'] for r in runs)}), "
-          f"nocturne en {elapsed:.0f} s")
+    print(f"\n{files} fichiers, {len(runs)} lots (1 par worker : {', '.join(workers)}), "
+          f"nocturne réparti en {elapsed:.0f} s")

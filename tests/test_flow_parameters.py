@@ -9,6 +9,7 @@ from prefect.utilities.callables import parameter_schema
 
 from flows.construction import construction_des_indicateurs
 from flows.indicators import calcul_des_indicateurs
+from flows.lots import chargement_d_un_lot
 from flows.nightly import chargement_nocturne
 from flows.parameters import Territoire, territory_code
 
@@ -24,8 +25,13 @@ def test_forms_have_french_titles_help_and_territory_names() -> None:
     assert "CPTS Vallée du Gier" in territories and "vallee-du-gier" not in territories
     annex = parameter_schema(construction_des_indicateurs.fn).model_dump()["properties"]
     assert {f.get("title") for f in annex.values()} >= {"Année du contrat", "Période de référence"}
-    assert parameter_schema(chargement_nocturne.fn).model_dump()["properties"]["boite_de_depot"][
-        "title"] == "Boîte de dépôt"
+    nightly = parameter_schema(chargement_nocturne.fn).model_dump()["properties"]
+    assert nightly["boite_de_depot"]["title"] == "Boîte de dépôt"
+    assert nightly["lots"]["title"] == "Lots" and nightly["lots"]["default"] == 1
+    assert "workers" in nightly["lots"]["description"]
+    batch = parameter_schema(chargement_d_un_lot.fn).model_dump()
+    assert batch["properties"]["livraisons"]["title"] == "Fichiers du lot"
+    assert "partagée" in batch["definitions"]["LivraisonArchivee"]["properties"]["archive"]["description"]
 
 
 def test_a_territory_is_found_by_name_or_code() -> None:
@@ -36,5 +42,6 @@ def test_a_territory_is_found_by_name_or_code() -> None:
 
 def test_descriptions_keep_their_placeholders_visible() -> None:
     """A `<territoire>` placeholder is swallowed as an HTML tag by the Prefect UI's markdown."""
-    for flow in (chargement_nocturne, calcul_des_indicateurs, construction_des_indicateurs):
+    for flow in (chargement_nocturne, calcul_des_indicateurs, construction_des_indicateurs,
+                 chargement_d_un_lot):
         assert "<" not in flow.description and "« indicateurs- »" not in flow.description

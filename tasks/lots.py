@@ -33,12 +33,13 @@ PartitionKey = tuple[str, str | None]
 
 
 def scope_partition(delivery: Delivery) -> PartitionKey:
-    """(family, FINESS or territory from the name); None when the name does not say (SAS, Annuaire
-    snapshots, a CPAM file without territory): then every file of the family shares one partition."""
+    """(family, FINESS or territory from the name, or from the canonical name of a file identified by
+    its content); None when the name does not say (SAS, Annuaire snapshots, a CPAM file without
+    territory): then every file of the family shares one partition."""
     assert delivery.file_type
     kind = TYPES[delivery.file_type]
     family = SHARED_FAMILY.get(kind.code, kind.code)
-    found = kind.matches(delivery.name)
+    found = kind.matches(delivery.identifie or delivery.name)
     groups = found.groupdict() if found else {}
     ident = next((groups[g] for g in SCOPE_GROUPS if groups.get(g)), None)
     return family, ident.upper() if ident else None

@@ -69,6 +69,15 @@ def test_the_files_of_one_finess_stay_in_one_batch_in_their_order_csv_and_xml_al
     assert sorted(files.index(d) for b in batches for d in b) == list(range(len(files)))  # each once
 
 
+def test_a_file_identified_by_its_content_goes_with_the_finess_of_its_canonical_name() -> None:
+    named = delivery("hopital", f"RPU_{CHU}_202401.csv", "rpu_csv")
+    renamed = replace(delivery("hopital", "urgences janvier.csv", "rpu_csv"),
+                      identifie=f"RPU_{CHU}_202402.csv")
+    other = delivery("hopital", f"RPU_{GIER}_202401.csv", "rpu_csv")
+
+    assert [named, renamed] in partition([named, other, renamed], 2, size=lambda d: 1)
+
+
 def test_batches_are_balanced_by_bytes() -> None:
     files = [delivery("hopital", f"RPU_{finess}_202401.csv", "rpu_csv")
              for finess in (CHU, GIER, FIRMINY, "420000038")]

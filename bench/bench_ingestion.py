@@ -198,9 +198,10 @@ def _n(value: float) -> str:
 
 
 def _rss(run: Run) -> str:
+    """Its own peak, and the largest of the processes it started (how many)."""
     rss = _n(run.result["rss_mo"])
-    children = run.result.get("rss_enfants_mo", 0)
-    return f"{rss} (+{_n(children)}/proc.)" if run.processus and children > 1 else rss
+    others = [mb for mb in run.result.get("rss_descendants_mo", []) if mb > 0]
+    return f"{rss} + {len(others)} × ≤ {_n(max(others))}" if others else rss
 
 
 def _report(args: argparse.Namespace, inbox: Inbox, folder: Path, runs: list[Run],

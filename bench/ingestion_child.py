@@ -8,14 +8,17 @@ it started itself (the project's reading processes, if any).
 Peak RSS is the high-water mark of this process's own memory (`VmHWM`, /proc/self/status):
 Linux's `getrusage(RUSAGE_SELF).ru_maxrss` also keeps the peak of the memory the process had
 before `exec`, i.e. a copy of the bench's parent process (~300 MB with the warehouse imported),
-which would hide the path's own figure; it is reported too (`ru_maxrss_mo`). The reading
-processes' figure is `getrusage(RUSAGE_CHILDREN).ru_maxrss`: an upper bound, for that reason.
+which would hide the path's own figure; it is reported too (`ru_maxrss_mo`). The processes the
+path started (the project's reading processes, their fork server) are still alive when it ends
+(the project keeps its pool for the next ingestion): their own `VmHWM` are read then, through
+/proc/<pid>/task/<tid>/children, grandchildren included.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import resource
 import sys
 import time
@@ -90,12 +93,27 @@ LIBRARIES: dict[str, Callable[[dict], list[str]]] = {
 }
 
 
-def _high_water_mb() -> float:
-    """This process's peak resident memory since its `exec`, in MB (VmHWM is in kB)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: the best known
+def _high_water_mb(pid: int | str = "self") -> float:
+    """A process's peak resident memory since its `exec`, in MB (VmHWM is in kB); 0 if gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0 if pid != "self" else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines()
+                 if line.startswith("VmHWM:")), 0.0)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Live child processes of `pid`, and theirs (Linux; none elsewhere)."""
+    found: list[int] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            pids = [int(c) for c in children.read_text().split()]
+        except OSError:
+            continue
+        for child in pids:
+            found += [child, *_descendants(child)]
+    return found
 
 
 def main(argv: list[str]) -> None:
@@ -113,7 +131,7 @@ def main(argv: list[str]) -> None:
         from bench.ingestion_project import accepts_workers
 
         result["processus_possibles"] = accepts_workers()
-    result["rss_enfants_mo"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result["rss_descendants_mo"] = [_high_water_mb(pid) for pid in _descendants(os.getpid())]
     print(MARK + json.dumps(result), flush=True)
 
 

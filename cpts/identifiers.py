@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
+
 from cpts.nir import find_nir
 
 # ASCII digits only: `\d` would accept Arabic-Indic and other Unicode digits.
@@ -48,6 +50,34 @@ def rpps_from_id_nat(value: str) -> str | None:
     if _RPPS_RE.match(value) and luhn_valid(value):
         return value
     return None
+
+
+def luhn_expr(digits: pl.Expr, length: int) -> pl.Expr:
+    """`luhn_valid` as a polars expression over strings of exactly `length` ASCII digits (the
+    caller checks the shape; anything else gives false or null)."""
+    number = digits.str.to_integer(base=10, strict=False)
+    total: pl.Expr = pl.lit(0, pl.Int64)
+    for rank in range(length):  # rank 0 = the key, the rightmost digit
+        digit = number // 10**rank % 10
+        if rank % 2 == 1:
+            digit = digit * 2
+            digit = pl.when(digit > 9).then(digit - 9).otherwise(digit)
+        total = total + digit
+    return total % 10 == 0
+
+
+def finess_valid_expr(value: pl.Expr) -> pl.Expr:
+    """`finess_valid` for a whole column at once (null stays null)."""
+    shape = value.str.contains(_FINESS_RE.pattern)
+    digits = value.str.replace("2A", "21", literal=True).str.replace("2B", "22", literal=True)
+    return shape & luhn_expr(digits, 9)
+
+
+def rpps_from_id_nat_expr(value: pl.Expr) -> pl.Expr:
+    """`rpps_from_id_nat` for a whole column at once: the 11-digit RPPS, or null."""
+    national = (value.str.len_chars() == 12) & value.str.starts_with("8")
+    rpps = pl.when(national).then(value.str.slice(1)).otherwise(value)
+    return pl.when(rpps.str.contains(_RPPS_RE.pattern) & luhn_expr(rpps, 11)).then(rpps)
 
 
 def nir_key(first13: str) -> int:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from functools import cache
+
+import polars as pl
 
 _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
@@ -57,3 +61,35 @@ def normalise_commune_name(text: object) -> str:
     s = _SPACES.sub(" ", _PUNCT.sub(" ", s)).strip()
     words = {"ST": "SAINT", "STE": "SAINTE"}
     return " ".join(words.get(w, w) for w in s.split(" "))
+
+
+_ST_WORDS = {"ST": "SAINT", "STE": "SAINTE"}
+_LOWER = [chr(c) for c in range(ord("a"), ord("z") + 1)]
+_NOT_ALNUM_ASCII = r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+"
+_NON_ASCII = r"[^\x00-\x7f]"
+
+
+@cache
+def _commune_char(char: str) -> str:
+    """What `normalise_commune_name` makes of one character before spaces are collapsed.
+
+    Its accent removal, upper case and punctuation steps act character by character (NFKD
+    decomposes each one; reordering only moves combining marks, which are all removed)."""
+    text = strip_accents(char.replace("’", "'")).upper()
+    return _SPACES.sub(" ", _PUNCT.sub(" ", text))
+
+
+def non_ascii_chars(values: pl.Series) -> list[str]:
+    """The distinct non-ASCII characters of a text column (a few accented letters, usually)."""
+    found = values.str.extract_all(_NON_ASCII).explode().drop_nulls().unique()
+    return sorted(found.to_list())
+
+
+def commune_name_expr(expr: pl.Expr, chars: Iterable[str] = ()) -> pl.Expr:
+    """`normalise_commune_name` as a polars expression; `chars` lists the non-ASCII characters
+    the column may hold (`non_ascii_chars`), each mapped exactly as the Python function does."""
+    chars = list(chars)
+    text = expr.fill_null("").str.replace_many(
+        _LOWER + chars, [c.upper() for c in _LOWER] + [_commune_char(c) for c in chars])
+    words = text.str.replace_all(_NOT_ALNUM_ASCII, " ").str.strip_chars(" ").str.split(" ")
+    return words.list.eval(pl.element().replace(_ST_WORDS)).list.join(" ")

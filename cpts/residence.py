@@ -1,13 +1,19 @@
-"""Residence of a patient: INSEE code, or postal code + commune name (exports.md, Residence)."""
+"""Residence of a patient: INSEE code, or postal code + commune name (exports.md, Residence).
+
+Two forms with one meaning: `resolver()` answers for one value (generator, single cells);
+`with_communes` resolves a whole frame by joins against reference frames prepared once per
+process (`prepared()`), with the commune-name normaliser written as polars expressions.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 import polars as pl
 
-from cpts.labels import normalise_commune_name
+from cpts.labels import commune_name_expr, non_ascii_chars, normalise_commune_name
 from warehouse import reference
 
 
@@ -82,3 +88,129 @@ def wholly_inside_postal_codes() -> dict[str, str]:
         .filter((pl.col("out") == 0) & (pl.col("n") == 1))
     )
     return dict(zip(inside["code_postal"], inside["territoire"], strict=True))
+
+
+# What `str.strip()` removes (all of Python's whitespace lies below U+3001).
+PY_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_COMMUNE_TYPES = ["COMA", "COMD", "ARM"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A reference frame sorted on its key column, for joins by binary search."""
+
+    keys: pl.Series
+    values: pl.Series
+
+    def join(self, frame: pl.LazyFrame, key: str, out: str) -> pl.LazyFrame:
+        """`frame` plus `out`, the value whose key equals column `key` (else null): a left join on
+        the sorted reference by binary search. polars' hash join would hash the whole reference
+        again for every file, and it does not share a repeated sub-expression, hence the steps."""
+        at, keys = pl.col("_res_at"), pl.lit(self.keys)
+        return frame.with_columns(keys.search_sorted(pl.col(key)).clip(0, self.keys.len() - 1)
+                                  .alias("_res_at")).with_columns(
+            pl.when(keys.gather(at) == pl.col(key)).then(pl.lit(self.values).gather(at)).alias(out)
+        ).drop("_res_at")
+
+    @staticmethod
+    def of(frame: pl.DataFrame, key: str, value: str) -> Table:
+        frame = frame.select(key, value).sort(key)
+        return Table(frame[key], frame[value])
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The resolver's tables as frames: INSEE code → commune (parents applied), (postal code,
+    normalised name) → commune (first match wins, as the resolver's `setdefault`), and the
+    territory of the postal codes wholly inside one."""
+
+    by_insee: pl.DataFrame  # code, commune
+    by_name: pl.DataFrame  # code_postal, nom, commune
+    territory_of_cp: pl.DataFrame  # code_postal, territoire
+
+    @cached_property
+    def insee(self) -> Table:
+        return Table.of(self.by_insee, "code", "commune")
+
+    @cached_property
+    def names(self) -> Table:
+        return Table.of(self.by_name.with_columns(key=_name_key(pl.col("code_postal"), pl.col("nom"))),
+                        "key", "commune")
+
+    @cached_property
+    def territories(self) -> Table:
+        return Table.of(self.territory_of_cp, "code_postal", "territoire")
+
+
+def _name_key(cp: pl.Expr, name: pl.Expr) -> pl.Expr:
+    # Normalised names hold no `|` (punctuation became spaces): the pair is unambiguous.
+    return pl.concat_str([cp, name], separator="|")
+
+
+@cache
+def prepared() -> Prepared:
+    """Built once per process from the committed reference data."""
+    communes = reference.communes()
+    parents = communes.filter(pl.col("type_commune").is_in(_COMMUNE_TYPES)
+                              & (pl.col("code_parent").fill_null("") != "")).select(
+        code="code_insee", parent="code_parent").unique("code", keep="last", maintain_order=True)
+    known = communes.filter(pl.col("type_commune") == "COM").select(code="code_insee").unique()
+    by_insee = pl.concat([
+        parents.select("code", commune="parent"),
+        known.join(parents, on="code", how="anti").select("code", commune="code"),
+    ])
+    libelle = communes.select("code_insee", "libelle").unique("code_insee", keep="last", maintain_order=True)
+    postal = reference.postal_codes().with_row_index("_row").join(
+        libelle, on="code_insee", how="left").join(
+        parents, left_on="code_insee", right_on="code", how="left").with_columns(
+        commune=pl.coalesce("parent", "code_insee"))
+    names = pl.concat([
+        postal.select("_row", "code_postal", "commune", nom=column, _rank=pl.lit(rank))
+        for rank, column in enumerate(["nom_commune", "ligne_5", "libelle"])
+    ]).filter(pl.col("nom").fill_null("") != "")
+    names = names.with_columns(nom=commune_name_expr(pl.col("nom"), non_ascii_chars(names["nom"])))
+    by_name = names.sort("_row", "_rank").unique(["code_postal", "nom"], keep="first", maintain_order=True)
+    inside = wholly_inside_postal_codes()
+    territory = pl.DataFrame({"code_postal": list(inside), "territoire": list(inside.values())},
+                             schema={"code_postal": pl.String, "territoire": pl.String})
+    return Prepared(by_insee, by_name.select("code_postal", "nom", "commune"), territory)
+
+
+def insee_key(expr: pl.Expr) -> pl.Expr:
+    """The INSEE code as `commune_from_insee` looks it up."""
+    return expr.str.strip_chars(PY_WHITESPACE).str.to_uppercase().str.zfill(5)
+
+
+def postal_key(expr: pl.Expr) -> pl.Expr:
+    """The postal code as `resolve` looks it up; null when blank."""
+    stripped = expr.str.strip_chars(PY_WHITESPACE)
+    return pl.when(stripped != "").then(stripped.str.zfill(5))
+
+
+def with_communes(frame: pl.DataFrame | pl.LazyFrame, out: str, *, cp: str | None = None,
+                  name: str | None = None, insee: str | None = None, chars: Iterable[str] | None = None,
+                  territory: str | None = None) -> pl.LazyFrame:
+    """`frame` plus `out`, the commune `resolver().resolve(cp, name, insee)` gives each row, and
+    `territory`, its `territoire_cp`, when asked; by joins on the prepared reference.
+
+    `chars`: the non-ASCII characters of the `name` column (`cpts.labels.non_ascii_chars`), found
+    here when omitted (collecting that column once)."""
+    ref, lazy = prepared(), frame.lazy()
+    if name and chars is None:
+        chars = non_ascii_chars(lazy.select(pl.col(name)).collect().to_series())
+    found = []
+    if insee:
+        lazy = ref.insee.join(lazy.with_columns(_res_insee=insee_key(pl.col(insee))), "_res_insee", "_res_c1")
+        found.append("_res_c1")
+    if cp:
+        names = pl.col(name) if name else pl.lit(None, pl.String)
+        lazy = lazy.with_columns(_res_cp=postal_key(pl.col(cp))).with_columns(
+            _res_key=_name_key(pl.col("_res_cp"), commune_name_expr(names, chars or ())))
+        lazy = ref.names.join(lazy, "_res_key", "_res_c2")
+        found.append("_res_c2")
+    lazy = lazy.with_columns((pl.coalesce(found) if found else pl.lit(None, pl.String)).alias(out))
+    if territory:
+        assert cp, "the territory of a postal code needs the postal code"
+        lazy = ref.territories.join(lazy, "_res_cp", "_res_t").with_columns(
+            pl.when(pl.col(out).is_null()).then(pl.col("_res_t")).alias(territory))
+    return lazy.drop(pl.selectors.starts_with("_res_"))

@@ -18,8 +18,8 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Connection, Delete, delete
 
-from cpts.identifiers import rpps_from_id_nat
-from cpts.residence import resolver
+from cpts.identifiers import rpps_from_id_nat_expr
+from cpts.residence import with_communes
 from schemas.base import (
     LINE,
     Anomaly,
@@ -128,7 +128,7 @@ def normalise(frame: pl.DataFrame) -> pl.DataFrame:
     frame = from_bureau_cedex(blank_to_null(frame))
     frame = frame.with_columns(
         identifiant_pp=pl.when(pl.col("type_identifiant") == "8")
-        .then(pl.col("identifiant_pp").map_elements(rpps_from_id_nat, return_dtype=pl.String))
+        .then(rpps_from_id_nat_expr(pl.col("identifiant_pp")))
         .otherwise(pl.col("identifiant_pp")),
         code_mode_exercice=pl.col("code_mode_exercice").str.to_uppercase(),
         code_postal=pl.col("code_postal").str.zfill(5),
@@ -140,13 +140,9 @@ def normalise(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def with_commune(frame: pl.DataFrame) -> pl.DataFrame:
-    """INSEE code when given, else postal code + commune label; each distinct triple once."""
-    keys = ["code_postal", "libelle_commune", "code_commune"]
-    triples = frame.select(keys).unique()
-    res = resolver()
-    communes = [res.resolve(cp, lib, insee).commune for cp, lib, insee in triples.iter_rows()]
-    triples = triples.with_columns(commune_exercice=pl.Series(communes, dtype=pl.String))
-    return frame.join(triples, on=keys, how="left", nulls_equal=True)
+    """INSEE code when given, else postal code + commune label (joins on the prepared reference)."""
+    return with_communes(frame, "commune_exercice", cp="code_postal", name="libelle_commune",
+                         insee="code_commune").collect()
 
 
 ROW_RULES: list[tuple[str, pl.Expr, str]] = [

@@ -13,13 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from pandera.errors import SchemaErrors
 from sqlalchemy import Connection, Delete
 
 from cpts.config import Limits
+
+if TYPE_CHECKING:  # pandera costs a second to import: only the readers validating with it do
+    from pandera.errors import SchemaErrors
 
 LINE = "_ligne"  # line (CSV) or row (sheet) number carried through normalisation
 
@@ -112,13 +114,10 @@ def rejects_from_pandera(
     if whole.height:
         first = whole.row(0, named=True)
         raise FileRejected(f"colonne « {first['column']} » : {first['check']}")
-    lines = frame[LINE]
-    out = []
-    for case in cases.unique(subset=["index", "column"], maintain_order=True).iter_rows(named=True):
-        column = case["column"]
-        reason = messages.get(column, f"valeur non conforme ({case['check']})")
-        out.append(Reject(int(lines[case["index"]]), column, reason))
-    return out
+    cases = cases.unique(subset=["index", "column"], maintain_order=True)
+    lines = frame[LINE].gather(cases["index"].cast(pl.Int64))
+    return [Reject(int(line), column, messages.get(column, f"valeur non conforme ({check})"))
+            for line, column, check in zip(lines, cases["column"], cases["check"], strict=True)]
 
 
 def drop_rejected(frame: pl.DataFrame, rejects: list[Reject]) -> pl.DataFrame:
@@ -126,26 +125,44 @@ def drop_rejected(frame: pl.DataFrame, rejects: list[Reject]) -> pl.DataFrame:
     return frame.filter(~pl.col(LINE).is_in(list(bad))) if bad else frame
 
 
+def lines_where(frame: pl.DataFrame, conditions: list[pl.Expr]) -> list[list[int]]:
+    """The lines where each condition holds (null counts as false), all in one pass."""
+    if not conditions:
+        return []
+    found = frame.select([pl.col(LINE).filter(c.fill_null(False)).implode().alias(f"_{i}")
+                          for i, c in enumerate(conditions)])
+    return [list(found[f"_{i}"][0]) for i in range(len(conditions))]
+
+
 def required_rejects(frame: pl.DataFrame, columns: dict[str, str]) -> list[Reject]:
     """Rows whose required value is null: `columns` maps column → French reason."""
-    out: list[Reject] = []
-    for column, reason in columns.items():
-        for line in frame.filter(pl.col(column).is_null())[LINE].to_list():
-            out.append(Reject(int(line), column, reason))
-    return out
+    lines = lines_where(frame, [pl.col(c).is_null() for c in columns])
+    return [Reject(int(line), column, reason)
+            for (column, reason), found in zip(columns.items(), lines, strict=True) for line in found]
+
+
+def lost_anomalies(raw: pl.DataFrame, typed: pl.DataFrame, pairs: dict[str, str]) -> list[Anomaly]:
+    """Optional values present in `raw[src]` but null in `typed[dst]` (code or format out of its
+    list), counted with a first example, all columns in one pass."""
+    pairs = {src: dst for src, dst in pairs.items() if src in raw.columns}
+    if not pairs:
+        return []
+    both = pl.concat([raw.select(list(pairs)).rename(lambda c: f"r_{c}"),
+                      typed.select(list(dict.fromkeys(pairs.values()))).rename(lambda c: f"t_{c}")],
+                     how="horizontal")
+    lost = {src: pl.col(f"r_{src}").is_not_null() & pl.col(f"t_{dst}").is_null()
+            for src, dst in pairs.items()}
+    stats = both.select(
+        *[cond.sum().alias(f"n_{src}") for src, cond in lost.items()],
+        *[pl.col(f"r_{src}").filter(cond).first().alias(f"e_{src}") for src, cond in lost.items()],
+    ).row(0, named=True)
+    return [Anomaly(dst, "code_hors_liste", int(stats[f"n_{src}"]), str(stats[f"e_{src}"])[:120])
+            for src, dst in pairs.items() if stats[f"n_{src}"]]
 
 
 def value_anomalies(raw: pl.DataFrame, typed: pl.DataFrame, columns: list[str]) -> list[Anomaly]:
     """Optional codes out of their list: present in `raw`, null after normalisation."""
-    out = []
-    for c in columns:
-        if c not in raw.columns:
-            continue
-        lost = raw[c].is_not_null() & typed[c].is_null()
-        n = int(lost.sum())
-        if n:
-            out.append(Anomaly(c, "code_hors_liste", n, str(raw.filter(lost)[c][0])[:120]))
-    return out
+    return lost_anomalies(raw, typed, {c: c for c in columns})
 
 
 def line_of(row: dict[str, Any]) -> int:

@@ -13,9 +13,9 @@ import polars as pl
 from sqlalchemy import Connection, Delete, and_, delete
 
 from cpts.dates import parse_date
-from cpts.identifiers import finess_valid
+from cpts.identifiers import finess_valid_expr
 from cpts.pseudonym import pseudonymise
-from cpts.residence import resolver
+from cpts.residence import with_communes
 from schemas import rpu
 from schemas.base import (
     LINE,
@@ -79,13 +79,12 @@ def normalise(raw: pl.DataFrame, key: bytes) -> pl.DataFrame:
         uhcd=pl.col("uhcd").fill_null("0") == "1",
         **integer,
     )
-    return frame.with_columns(
+    frame = frame.lazy().with_columns(
         *[coded(c, codes) for c, codes in CODES.items()],
         age=pl.when(pl.col("age").is_between(0, 120)).then(pl.col("age")),
         nb_rum=pl.when(pl.col("nb_rum") >= 1).then(pl.col("nb_rum")),
-        commune_residence=pl.col("commune_residence").map_elements(
-            resolver().commune_from_insee, return_dtype=pl.String),
     )
+    return with_communes(frame, "commune_residence", insee="commune_residence").collect()
 
 
 def row_rules() -> list[tuple[str, pl.Expr, str]]:
@@ -93,7 +92,7 @@ def row_rules() -> list[tuple[str, pl.Expr, str]]:
     rules: list[tuple[str, pl.Expr, str]] = [(c, pl.col(c).is_null(), absent) for c in REQUIRED]
     return [
         *rules,
-        ("finess", ~pl.col("finess").map_elements(finess_valid, return_dtype=pl.Boolean),
+        ("finess", ~finess_valid_expr(pl.col("finess")),
          "FINESS : clé de contrôle invalide (Luhn)"),
         ("mode_entree", ~pl.col("mode_entree").is_in(MODE_ENTREE),
          "mode_entree hors liste (0, 6, 7, 8, N, O)"),

@@ -6,18 +6,17 @@ from datetime import datetime
 
 import polars as pl
 
-from schemas.base import LINE, Anomaly, FileRejected, Reject
+from schemas.base import LINE, Anomaly, FileRejected, Reject, lines_where, lost_anomalies
 
 MISSING = ["", "NULL", "NA", "-", "null", "N/A"]
 
 
 def rule_rejects(frame: pl.DataFrame, rules: list[tuple[str, pl.Expr, str]]) -> list[Reject]:
-    """`rules` = (column, expression true for a BAD row, French reason); one reject per failure."""
-    out: list[Reject] = []
-    for column, bad, reason in rules:
-        for line in frame.filter(bad.fill_null(False))[LINE].to_list():
-            out.append(Reject(int(line), column, reason))
-    return out
+    """`rules` = (column, expression true for a BAD row, French reason); one reject per failure.
+    Every rule is evaluated in one pass over the frame."""
+    lines = lines_where(frame, [bad for _, bad, _ in rules])
+    return [Reject(int(line), column, reason)
+            for (column, _, reason), found in zip(rules, lines, strict=True) for line in found]
 
 
 def duplicate_rejects(frame: pl.DataFrame, column: str, reason: str) -> list[Reject]:
@@ -33,24 +32,17 @@ def coded(column: str, codes: list[str]) -> pl.Expr:
 
 def lost_values(raw: pl.DataFrame, typed: pl.DataFrame, pairs: dict[str, str]) -> list[Anomaly]:
     """Optional values present in `raw[src]` but null in `typed[dst]` (code or format out of list)."""
-    out = []
-    for src, dst in pairs.items():
-        if src not in raw.columns:
-            continue
-        lost = raw[src].is_not_null() & typed[dst].is_null()
-        n = int(lost.sum())
-        if n:
-            out.append(Anomaly(dst, "code_hors_liste", n, str(raw.filter(lost)[src][0])[:120]))
-    return out
+    return lost_anomalies(raw, typed, pairs)
 
 
 def blank_to_null(frame: pl.DataFrame) -> pl.DataFrame:
     """Strip strings and turn the conventional missing markers into nulls."""
     cols = [c for c, t in frame.schema.items() if t == pl.String]
-    frame = frame.with_columns(pl.col(cols).str.strip_chars())
-    return frame.with_columns(
-        [pl.when(pl.col(c).is_in(MISSING)).then(None).otherwise(pl.col(c)).alias(c) for c in cols]
-    )
+    return frame.with_columns([missing_to_null(pl.col(c).str.strip_chars()).alias(c) for c in cols])
+
+
+def missing_to_null(value: pl.Expr) -> pl.Expr:
+    return pl.when(value.is_in(MISSING)).then(None).otherwise(value)
 
 
 def one_per_line(rejects: list[Reject]) -> list[Reject]:

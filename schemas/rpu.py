@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pandera.polars as pa
 import polars as pl
 from sqlalchemy import Connection, Delete, and_, delete
 
-from cpts.dates import age_in_years, parse_date, parse_datetime
-from cpts.identifiers import finess_valid
-from cpts.residence import resolver
+from cpts.dates import age_in_years, iso_text, parse_date, parse_iso_text
+from cpts.identifiers import finess_valid, finess_valid_expr
+from cpts.labels import non_ascii_chars
+from cpts.residence import with_communes
 from schemas.base import (
     LINE,
     Anomaly,
@@ -23,7 +23,6 @@ from schemas.base import (
     Reject,
     Scope,
     drop_rejected,
-    required_rejects,
     value_anomalies,
 )
 from schemas.csv_io import refuse_nir
@@ -49,29 +48,6 @@ CODES: dict[str, list[str]] = {
 }
 
 
-class PassageUrgences(pa.DataFrameModel):
-    """Row rules of a normalised RPU passage (pandera, polars backend)."""
-
-    finess: str = pa.Field(str_length=9)
-    entree: pl.Datetime = pa.Field(nullable=False)
-    date_entree: pl.Date = pa.Field(nullable=False)
-    sortie: pl.Datetime = pa.Field(nullable=True)
-    age: pl.Int32 = pa.Field(nullable=True, ge=0, le=120)
-    gravite: str = pa.Field(nullable=True, isin=CODES["gravite"])
-    mode_sortie: str = pa.Field(nullable=True, isin=CODES["mode_sortie"])
-    cp_residence: str = pa.Field(nullable=True, str_length=5)
-
-    @pa.dataframe_check(error="SORTIE antérieure à ENTREE")
-    def sortie_after_entree(cls, data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(
-            pl.col("sortie").is_null() | (pl.col("sortie") >= pl.col("entree"))
-        )
-
-    class Config:
-        strict = False
-        coerce = False
-
-
 REASONS = {
     "finess": "FINESS absent ou clé de contrôle invalide",
     "entree": "ENTREE absente ou illisible (attendu JJ/MM/AAAA hh:mm)",
@@ -81,61 +57,61 @@ REASONS = {
 
 def normalise(raw: pl.DataFrame) -> pl.DataFrame:
     """Canonical typed passages from raw string columns (names already canonical)."""
-    raw = raw.with_columns([pl.lit(None, pl.String).alias(c) for c in COLUMNS if c not in raw.columns])
+    return normalised(raw).collect()
+
+
+def normalised(raw: pl.DataFrame) -> pl.LazyFrame:
+    """`normalise` as one lazy query, residence included."""
+    lazy = raw.lazy().with_columns([pl.lit(None, pl.String).alias(c) for c in COLUMNS
+                                    if c not in raw.columns])
     up = {c: pl.col(c).str.to_uppercase() for c in ("sexe", "transport", "transport_pec", "gravite",
                                                     "orient")}
-    frame = raw.with_columns(
+    lazy = lazy.with_columns(entree=iso_text("entree"), sortie=iso_text("sortie")).with_columns(
         finess=pl.col("finess").str.to_uppercase().str.zfill(9),
-        entree=parse_datetime("entree"),
-        sortie=parse_datetime("sortie"),
+        entree=parse_iso_text(pl.col("entree")),
+        sortie=parse_iso_text(pl.col("sortie")),
         naissance=parse_date("naissance"),
         dp=_cim10(pl.col("dp")),
         motif=pl.when(pl.col("motif").str.len_chars() <= 20).then(pl.col("motif")),
         **up,
     )
-    frame = frame.with_columns(
+    lazy = lazy.with_columns(
         [pl.when(pl.col(c).is_in(codes)).then(pl.col(c)).alias(c) for c, codes in CODES.items()]
     )
-    frame = frame.with_columns(
+    lazy = lazy.with_columns(
         date_entree=pl.col("entree").dt.date(),
         age=age_in_years(pl.col("naissance"), pl.col("entree")),
         cp_residence=pl.col("cp").str.zfill(5),
         liste_da=pl.col("liste_da").str.replace_all(r"\.", ""),
     ).with_columns(age=pl.when(pl.col("age").is_between(0, 120)).then(pl.col("age")))
-    return with_residence(frame.drop("naissance"))
+    names = raw["commune"] if "commune" in raw.columns else pl.Series([], dtype=pl.String)
+    return with_residence(lazy.drop("naissance"), non_ascii_chars(names))
 
 
 def _cim10(expr: pl.Expr) -> pl.Expr:
     return expr.str.to_uppercase().str.replace_all(r"[.\s]", "")
 
 
-def with_residence(frame: pl.DataFrame) -> pl.DataFrame:
-    """Resolve each distinct (postal code, commune name) once, then join back."""
-    pairs = frame.select("cp_residence", "commune").unique()
-    res = resolver()
-    resolved = pairs.with_columns(
-        commune_residence=pl.Series(
-            [res.resolve(cp, name).commune for cp, name in pairs.iter_rows()], dtype=pl.String
-        )
-    )
-    return frame.join(resolved, on=["cp_residence", "commune"], how="left", nulls_equal=True)
+def with_residence(frame: pl.LazyFrame, chars: list[str]) -> pl.LazyFrame:
+    """The commune of each (postal code, commune name), joined from the prepared reference."""
+    return with_communes(frame, "commune_residence", cp="cp_residence", name="commune", chars=chars)
 
 
 def validate(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Reject]]:
     """Row rejects (required values, check keys, pandera rules); returns the valid rows."""
-    rejects = required_rejects(frame, {"entree": REASONS["entree"], "finess": REASONS["finess"]})
-    bad_key = frame.filter(pl.col("finess").is_not_null()
-                           & ~pl.col("finess").map_elements(finess_valid, return_dtype=pl.Boolean))
-    rejects += [Reject(int(n), "finess", REASONS["finess"]) for n in bad_key[LINE]]
-    candidates = drop_rejected(frame, rejects)
-    try:
-        PassageUrgences.validate(candidates, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        from schemas.base import rejects_from_pandera
+    from schemas.pandera_rules import validate_rows  # pandera: imported by RPU readers only
+    from schemas.row_rules import rule_rejects
+    from schemas.rpu_model import PassageUrgences
 
-        rejects += rejects_from_pandera(exc, candidates, REASONS | {
-            "age": "âge hors de 0–120 ans", "PassageUrgences": REASONS["sortie"],
-            "sortie_after_entree": REASONS["sortie"]})
+    rejects = rule_rejects(frame, [
+        ("entree", pl.col("entree").is_null(), REASONS["entree"]),
+        ("finess", pl.col("finess").is_null(), REASONS["finess"]),
+        ("finess", ~finess_valid_expr(pl.col("finess")), REASONS["finess"]),
+    ])
+    candidates = drop_rejected(frame, rejects)
+    rejects += validate_rows(PassageUrgences, candidates, REASONS | {
+        "age": "âge hors de 0–120 ans", "PassageUrgences": REASONS["sortie"],
+        "sortie_after_entree": REASONS["sortie"]})
     return drop_rejected(frame, rejects), rejects
 
 

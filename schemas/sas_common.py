@@ -9,7 +9,7 @@ import polars as pl
 from sqlalchemy import Connection, Delete, Table, and_, delete
 
 from cpts.dates import parse_datetime, parse_instant
-from cpts.identifiers import rpps_from_id_nat
+from cpts.identifiers import rpps_from_id_nat_expr
 from schemas import rpu
 from schemas.base import LINE, FileRejected
 
@@ -18,7 +18,7 @@ ID_CHUNK = 500  # ids per DELETE … IN (…): stays far below every backend's p
 
 def rpps(column: str = "id_nat_ps") -> pl.Expr:
     """11-digit RPPS from `8`+RPPS (or a bare RPPS); null when the Luhn key is wrong."""
-    return pl.col(column).map_elements(rpps_from_id_nat, return_dtype=pl.String).alias("rpps")
+    return rpps_from_id_nat_expr(pl.col(column)).alias("rpps")
 
 
 def instant(column: str, *, date_alone_is_midnight: bool = False) -> pl.Expr:

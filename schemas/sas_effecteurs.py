@@ -13,7 +13,7 @@ import polars as pl
 from sqlalchemy import Connection, Delete, delete, select, update
 
 from cpts.dates import parse_date
-from cpts.residence import resolver
+from cpts.residence import with_communes
 from schemas.base import Extract, FileType, ReadContext, Scope, drop_rejected, pattern
 from schemas.csv_io import read_export, refuse_nir
 from schemas.row_rules import coded, lost_values, name_date, one_per_line, require_name_date, rule_rejects
@@ -30,8 +30,6 @@ def normalise(raw: pl.DataFrame, snapshot: date) -> pl.DataFrame:
     raw = raw.with_columns([pl.lit(None, pl.String).alias(c) for c in OPTIONAL if c not in raw.columns])
     frame = raw.with_columns(
         rpps(),
-        commune_exercice=pl.col("commune_exercice").map_elements(
-            resolver().commune_from_insee, return_dtype=pl.String),
         specialite_code=pl.col("specialite_code").str.to_uppercase(),
         date_debut_participation=parse_date("date_debut_participation"),
         date_fin_participation=parse_date("date_fin_participation"),
@@ -39,12 +37,13 @@ def normalise(raw: pl.DataFrame, snapshot: date) -> pl.DataFrame:
         valide_du=pl.lit(snapshot),
         valide_au=pl.lit(None, pl.Date),
     )
+    frame = with_communes(frame, "commune_exercice", insee="commune_exercice")
     frame = frame.with_columns(coded("participation_via", ["1", "2", "3", "4"]),
                                coded("deux_heures_declarees", FLAGS))
     return frame.with_columns(
         participation_bool=pl.col("participation_sas") == "1",
         deux_heures_declarees=pl.col("deux_heures_declarees") == "1",
-    )
+    ).collect()
 
 
 def row_rules(raw: pl.DataFrame) -> list[tuple[str, pl.Expr, str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from cpts.residence import resolver
+from cpts.residence import with_communes
 from schemas import rpu
 from schemas.base import Extract, FileType, ReadContext, Scope, drop_rejected, pattern
 from schemas.csv_io import read_export, refuse_nir
@@ -59,10 +59,9 @@ def normalise(raw: pl.DataFrame) -> pl.DataFrame:
         categorie_orientation=pl.col("categorie_orientation").str.to_uppercase(),
         type_consultation=pl.col("type_consultation").str.to_uppercase(),
         patient_tranche_age=pl.col("patient_tranche_age").str.replace_all(" ", ""),
-        patient_commune=pl.col("patient_commune").map_elements(
-            resolver().commune_from_insee, return_dtype=pl.String),
     )
-    return frame.with_columns([coded(c, codes) for c, codes in CODES.items()])
+    frame = with_communes(frame, "patient_commune", insee="patient_commune")
+    return frame.with_columns([coded(c, codes) for c, codes in CODES.items()]).collect()
 
 
 def row_rules(raw: pl.DataFrame) -> list[tuple[str, pl.Expr, str]]:

@@ -15,10 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from defusedxml import DefusedXmlException
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
 
 from cpts.config import Limits
 from cpts.dates import datetime_of
@@ -36,7 +33,13 @@ MAX_COUNT = 10**12  # beyond, a "count" is a typing error (and would overflow a 
 
 def ref(row: int, col: int) -> str:
     """A1-style reference of a 1-based (row, column) cell."""
-    return f"{get_column_letter(col)}{row}"
+    return f"{column_letter(col)}{row}"
+
+
+def column_letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter  # lazy: openpyxl only where workbooks are read
+
+    return get_column_letter(col)
 
 
 @dataclass
@@ -98,6 +101,8 @@ def load(path: Path, name: str, limits: Limits | None = None) -> Workbook:
 
 def _read_sheets(path: Path, name: str, limits: Limits, data_only: bool) -> dict[str, Sheet]:
     try:
+        import openpyxl  # lazy: a process reading CSV files never pays for it
+
         book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
         try:
             return {ws.title: Sheet(ws.title, _rows(ws, name, limits)) for ws in book.worksheets}
@@ -126,7 +131,7 @@ def _rows(ws: Any, name: str, limits: Limits) -> list[list[Any]]:
         if len(values) > limits.xlsx_max_columns:
             raise FileRejected(
                 f"{name} : feuille {redact(ws.title)}, ligne {number} : une cellule au-delà de la colonne "
-                f"{get_column_letter(limits.xlsx_max_columns)} (limite CPTS_LIMITS__XLSX_MAX_COLUMNS) ; "
+                f"{column_letter(limits.xlsx_max_columns)} (limite CPTS_LIMITS__XLSX_MAX_COLUMNS) ; "
                 "fichier refusé sans être chargé.")
         rows.append(values)
     while rows and not rows[-1]:
@@ -221,6 +226,8 @@ def date_of(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 200_000:
+        from openpyxl.utils.datetime import from_excel
+
         return from_excel(value).date()
     text = text_of(value)
     for fmt in _TEXT_DATE_FORMATS:

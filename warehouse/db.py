@@ -6,15 +6,16 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from cpts.private import create_private, private_dir, private_file
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Alembic's `context` is a module-level proxy: two upgrades in one process (threads) clash on it.
@@ -85,6 +86,8 @@ def refresh_statistics(engine: Engine) -> None:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config  # lazy: the readers' processes never migrate
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -96,6 +99,8 @@ def upgrade(engine: Engine) -> None:
 
     Views are created by migrations only. One upgrade at a time per process (Alembic's global
     context) and per warehouse (env.py takes the writers' lock)."""
+    from alembic import command
+
     from warehouse.reference.load import load_reference
 
     def run() -> None:

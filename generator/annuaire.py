@@ -7,7 +7,7 @@ from datetime import datetime
 
 import numpy as np
 
-from generator import geo
+from generator import conventions, geo
 from generator.annuaire_columns import (
     AUTHORITIES,
     COLUMNS,
@@ -24,6 +24,7 @@ from generator.professionals import ADELI_GROUPS, GROUPS, Pro, local_professiona
 # Professionals elsewhere (scale 1): the pipeline keeps departments 42 and 69 only.
 BACKGROUND = {"42": 1800, "69": 2500, "43": 300, "38": 250, "63": 200, "07": 150, "13": 300}
 _CHUNK = 5000
+_NO_COMMUNE = {"Code commune (coord. structure)": "", "Libellé commune (coord. structure)": ""}
 
 
 def _sector(pro: Pro, rng) -> str:
@@ -125,6 +126,7 @@ def write_annuaire(ctx: Ctx, annee: int) -> None:
     when = _extraction(annee, ctx.months(annee))
     rng = ctx.rng("annuaire-fichier", annee)
     order = [COLUMNS[i] for i in rng.permutation(len(COLUMNS))]
+    open_data = conventions.open_data_annuaire(ctx, annee)
     path = ctx.path("annuaire", f"PS_LibreAcces_Personne_activite_{when:%Y%m%d%H%M}.txt")
     pros = [p for t in ctx.territoires for p in local_professionals(ctx, t)]
     count = 0
@@ -136,6 +138,8 @@ def write_annuaire(ctx: Ctx, annee: int) -> None:
             for pro in source:
                 if pro.debut <= annee and (pro.fin is None or pro.fin > annee):
                     for row in activity_rows(pro, rng):
+                        if open_data:  # the locality is only in `Bureau cedex`, as in the real copy
+                            row = {**row, **_NO_COMMUNE}
                         lines.append("|".join(row.get(c, "") for c in order) + "|\n")
                 if len(lines) >= _CHUNK:
                     out.write("".join(lines))

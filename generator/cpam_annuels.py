@@ -6,7 +6,7 @@ from datetime import datetime
 
 from openpyxl import Workbook
 
-from generator import geo
+from generator import conventions, geo
 from generator.context import Ctx
 from generator.xlsx import header_row, save, title_block
 
@@ -44,7 +44,10 @@ def write_prado(ctx: Ctx, territoire: str, annee: int) -> None:
             ws.cell(row=row, column=2, value=volet)
             ws.cell(row=row, column=3, value=int(rng.poisson(rate * per10k)))
             count += 1
-    path = ctx.path("cpam", f"CPAM_PRADO_{annee}_{territoire}.xlsx")
+    name = f"CPAM_PRADO_{annee}_{territoire}.xlsx"
+    if conventions.content_named_prado(ctx, territoire, annee):  # identified by its sheet and months
+        name = f"Inclusions PRADO {geo.territory_label(territoire)} {annee}.xlsx"
+    path = ctx.path("cpam", name)
     save(wb, path, datetime(annee, ctx.months(annee)[-1], 28, 17, 0))
     ctx.record(path, "cpam_prado", count)
 

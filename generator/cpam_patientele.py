@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 
-from generator import calibration, geo
+from generator import calibration, conventions, geo
 from generator.context import Ctx
 from generator.timeplan import apportion
 from generator.xlsx import header_row, save, title_block
@@ -73,22 +73,25 @@ def write_patientele(ctx: Ctx, territoire: str, annee: int, quarter: int) -> Non
     mask = MASKS[quarter - 1] if varies else "<5"
     numeric_codes = varies and quarter in (2, 4)
     label = territoire if varies and quarter == 2 else geo.territory_label(territoire)
+    real = conventions.cpam_titles(ctx, territoire, annee, quarter)  # `CPTS <label>`, `7 182`
     wb = Workbook()
     ws = wb.active
     ws.title = "Patientèle MT"
     title_block(ws, ["Assurance Maladie de la Loire",
                      f"Patientèle et médecin traitant — situation au {situation:%d/%m/%Y}",
-                     f"Territoire : {label}"], len(HEADERS))
+                     label if real else f"Territoire : {label}"], len(HEADERS))
     header_row(ws, 5, HEADERS)
     for i, (code, name, *values) in enumerate(rows, start=6):
         ws.cell(row=i, column=1, value=int(code) if numeric_codes else code)
         ws.cell(row=i, column=2, value=name)
         for j, v in enumerate(values, start=3):
-            ws.cell(row=i, column=j, value=_cell(v, mask))
+            cell = _cell(v, mask)
+            ws.cell(row=i, column=j, value=conventions.spaced(cell, i + j) if real and isinstance(cell, int)
+                    else cell)
     last = 6 + len(rows)
     ws.cell(row=last, column=1, value="TOTAL")
     for j, key in enumerate(_ORDER, start=3):
-        ws.cell(row=last, column=j, value=total[key])
+        ws.cell(row=last, column=j, value=conventions.spaced(total[key], j) if real else total[key])
     ws.cell(row=last + 2, column=1, value=NOTE)
     ws.cell(row=last + 3, column=1, value="Source : SNDS (DCIR), Assurance Maladie.")
     path = ctx.path("cpam", f"CPAM_patientele_MT_{situation:%Y%m%d}_{territoire}.xlsx")

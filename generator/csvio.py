@@ -1,4 +1,5 @@
-"""Streaming `;` CSV writer with the providers' dialect variations (exports.md §0)."""
+"""Streaming CSV writer (`;` or a producer's separator) with the providers' dialect variations
+(exports.md §0)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,13 @@ class CsvStyle:
     extra: Mapping[str, str | None] = field(default_factory=dict)  # extra columns and value
     null_token: str | None = None  # written instead of an empty value, for a share of them
     null_rate: float = 0.0
+    separator: str = ";"  # `,` for a regional platform's export (exports.md « Separators »)
+    rename: Mapping[str, str] = field(default_factory=dict)  # column → producer's header (synonyms)
 
 
 def _header(name: str, style: CsvStyle, index: int) -> str:
+    if name in style.rename:
+        return style.rename[name]
     if style.header_case == "upper":
         name = name.upper()
     elif style.header_case == "title":
@@ -55,7 +60,7 @@ class CsvWriter:
         self._file = path.open("wb")
         if style.encoding == "utf-8-sig":
             self._file.write(b"\xef\xbb\xbf")
-        self._emit(";".join(_header(c, style, i) for i, c in enumerate(order)) + "\n")
+        self._emit(style.separator.join(_header(c, style, i) for i, c in enumerate(order)) + "\n")
 
     def _emit(self, text: str) -> None:
         if self.style.crlf:
@@ -83,7 +88,7 @@ class CsvWriter:
             return
         extras = [pl.lit(v, dtype=pl.String).alias(k) for k, v in self.style.extra.items()]
         df = self._nulls_as_tokens(df.with_columns(extras)).select(self.columns)
-        self._emit(df.write_csv(separator=";", include_header=False, null_value=""))
+        self._emit(df.write_csv(separator=self.style.separator, include_header=False, null_value=""))
         self.rows += df.height
 
     def close(self) -> int:

@@ -6,6 +6,7 @@ import dataclasses
 
 import polars as pl
 
+from generator import conventions
 from generator.context import Ctx
 from generator.csvio import CsvWriter
 from generator.establishments import CHU, Etablissement
@@ -31,6 +32,8 @@ def _cumulative_months(ctx: Ctx, etab: Etablissement, annee: int, index: int) ->
 def cumulative_writer(ctx: Ctx, etab: Etablissement, annee: int, month: int) -> CsvWriter:
     path = ctx.path("hopital", f"PMSI_MCO_{etab.finess}_{annee}_M{month:02d}.csv")
     style = dataclasses.replace(etab.csv, extra={"type_fichier": "RSA"} if etab.csv.extra else {})
+    if conventions.snds_pmsi(ctx, etab.finess, annee):  # an extract made from the SNDS: its names
+        style = dataclasses.replace(style, rename=conventions.PMSI_SNDS)
     return CsvWriter(path, COLUMNS, style, ctx.rng("pmsi-csv", etab.finess, annee, month),
                      required=REQUIRED)
 

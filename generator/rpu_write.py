@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 from datetime import datetime, timedelta
 
 import polars as pl
 
+from generator import conventions
 from generator.context import Ctx
 from generator.csvio import CsvWriter
 from generator.establishments import GIER, Etablissement
@@ -34,9 +37,15 @@ def extraction_instant(ctx: Ctx, finess: str, annee: int, mois: int, late: int =
                                   minutes=int(rng.integers(0, 60)), seconds=int(rng.integers(60)))
 
 
-def write_csv(ctx: Ctx, etab: Etablissement, annee: int, mois: int, df: pl.DataFrame) -> None:
+def write_csv(ctx: Ctx, etab: Etablissement, annee: int, mois: int, df: pl.DataFrame,
+              regional: bool = False) -> None:
     path = ctx.path("hopital", f"RPU_{etab.finess}_{annee}{mois:02d}.csv")
-    writer = CsvWriter(path, COLUMNS, etab.csv, ctx.rng("csv", etab.finess, annee, mois),
+    style = etab.csv
+    if regional:  # a regional platform's export: `,`, its own vocabulary, a count column
+        style = dataclasses.replace(style, separator=",", rename=conventions.RPU_REGIONAL,
+                                    header_case="lower", pad_headers=False,
+                                    extra={**style.extra, "DIAG_ASS": "0"})
+    writer = CsvWriter(path, COLUMNS, style, ctx.rng("csv", etab.finess, annee, mois),
                        required=["finess", "entree"])
     writer.write(as_text(df, etab.seconds))
     ctx.record(path, "rpu_csv", writer.close())
@@ -70,21 +79,33 @@ def _patients(df: pl.DataFrame) -> str:
 
 
 def write_xml(ctx: Ctx, etab: Etablissement, annee: int, mois: int, df: pl.DataFrame,
-              late: int = 0, encoding: str | None = None) -> datetime:
+              late: int = 0, encoding: str | None = None, form: str | None = None) -> datetime:
+    """`form`: None (canonical), `national` (`O<FINESS>_<ORDRE>_<AAAAMMJJ>.xml` on one line, the
+    window declared as the extraction day only) or `court` (`RPU_<FINESS>_<AAMMJJ>.txt`)."""
     encoding = encoding or etab.xml_encoding
     extract = extraction_instant(ctx, etab.finess, annee, mois, late)
     start = datetime(annee, mois, 1)
     end = datetime(annee + mois // 12, mois % 12 + 1, 1) - timedelta(days=1)
-    path = ctx.path("hopital", f"RPU_{etab.finess}_{extract:%Y%m%d%H%M%S}.xml")
+    name = {"national": f"O{etab.finess}_1_{extract:%Y%m%d}.xml",
+            "court": f"RPU_{etab.finess}_{extract:%y%m%d}.txt"}.get(form or "",
+                                                                f"RPU_{etab.finess}_{extract:%Y%m%d%H%M%S}.xml")
+    if form == "national":
+        start = end = extract
+    path = ctx.path("hopital", name)
     head = (f'<?xml version="1.0" encoding="{encoding}"?>\n<OSCOUR>\n  <ETABLISSEMENT>\n'
-            f"    <FINESS>{etab.finess}</FINESS><ORDRE>0</ORDRE>\n"
+            f"    <FINESS>{etab.finess}</FINESS><ORDRE>{1 if form == 'national' else 0}</ORDRE>\n"
             f"    <EXTRACT>{extract:%d/%m/%Y %H:%M:%S}</EXTRACT>\n"
             f"    <DATEDEBUT>{start:%d/%m/%Y}</DATEDEBUT><DATEFIN>{end:%d/%m/%Y}</DATEFIN>\n"
             "  </ETABLISSEMENT>\n  <PASSAGES>\n")
+    body = _patients(df)
+    tail = "  </PASSAGES>\n</OSCOUR>\n"
+    if form == "national":  # one line, as regional observatories receive it
+        head, body, tail = (re.sub(r">\s+<", "><", part.replace("\n", "")).strip()
+                            for part in (head, body, tail))
     with path.open("wb") as out:
         out.write(head.encode(encoding))
-        out.write(_patients(df).encode(encoding, errors="xmlcharrefreplace"))
-        out.write(b"  </PASSAGES>\n</OSCOUR>\n")
+        out.write(body.encode(encoding, errors="xmlcharrefreplace"))
+        out.write(tail.encode(encoding))
     ctx.record(path, "rpu_xml", df.height)
     return extract
 
@@ -126,6 +147,8 @@ def write_rpu(ctx: Ctx, etabs: list[Etablissement], annee: int) -> None:
             if etab.finess == GIER and annee == again and mois == REDELIVERY_MONTH:
                 write_redelivery(ctx, etab, annee, df)
             elif etab.rpu_format == "xml":
-                write_xml(ctx, etab, annee, mois, df)
+                write_xml(ctx, etab, annee, mois, df,
+                          form=conventions.rpu_convention(ctx, etab.finess, annee, mois))
             else:
-                write_csv(ctx, etab, annee, mois, df)
+                write_csv(ctx, etab, annee, mois, df,
+                          conventions.rpu_convention(ctx, etab.finess, annee, mois) == "regional")

@@ -10,6 +10,7 @@ from itertools import chain
 import numpy as np
 import polars as pl
 
+from generator import conventions
 from generator.context import Ctx
 from generator.csvio import CsvStyle, CsvWriter
 from generator.sas_roster import Effecteur, active, other_effectors, roster
@@ -130,7 +131,10 @@ def _frame(batch: list[dict]) -> pl.DataFrame:
 
 def write_month(ctx: Ctx, fixed: list[Effecteur], annee: int, mois: int) -> None:
     tag = f"{annee}{mois:02d}"
-    slot_path = ctx.path("sas", f"SAS_creneaux_{tag}.csv")
+    slot_name = f"creneaux_sas_{annee}-{mois:02d}.csv" if conventions.content_named_slots(ctx, annee, mois) \
+        else f"SAS_creneaux_{tag}.csv"  # a name matching no pattern: identified by its content
+    slot_path = ctx.path("sas", slot_name)
+    fraction = conventions.fractional_sas(ctx, annee, mois)
     rdv_path = ctx.path("sas", f"SAS_rdv_{tag}.csv")
     style = CsvStyle(shuffle=ctx.varies)
     slots_out = CsvWriter(slot_path, SLOT_COLUMNS, style, ctx.rng("cr-csv", tag), SLOT_COLUMNS)
@@ -145,7 +149,11 @@ def write_month(ctx: Ctx, fixed: list[Effecteur], annee: int, mois: int) -> None
             rdv = rdv.with_columns(cree_le=pl.when(pl.int_range(pl.len()) == 0)
                                    .then(pl.lit(_moved_created(annee))).otherwise("cree_le"))
         counter += chunk.height
-        slots_out.write(chunk.with_columns(creneau_id=pl.Series(ids)))
+        chunk = chunk.with_columns(creneau_id=pl.Series(ids))
+        if fraction:  # the SAS FHIR guide's instants: `2024-03-05T14:30:00.000+01:00`
+            chunk, rdv = (frame.with_columns(conventions.with_fraction(c) for c in ("debut", "fin"))
+                          for frame in (chunk, rdv))
+        slots_out.write(chunk)
         rdv_out.write(rdv)
     if moving and mois == 3:
         rdv_out.write(_moved_appointment(ctx, fixed, annee))

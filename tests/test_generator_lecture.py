@@ -101,16 +101,25 @@ def _xml_field(name: str) -> pl.Expr:
 
 
 def _xml_delivery(path: Path) -> tuple[dict, pl.DataFrame]:
-    """OSCOUR header through ElementTree, PATIENT fields with polars string expressions."""
+    """OSCOUR header through ElementTree, PATIENT fields with polars string expressions; a window
+    declared narrower than the passages is widened to them (exports.md « Real-world deliveries »)."""
     text = _xml_text(path)
     head = ElementTree.fromstring(text[text.index("<ETABLISSEMENT>"):
                                        text.index("</ETABLISSEMENT>") + 16])
     blocks = pl.DataFrame({"patient": text.split("<PATIENT>")[1:]})
+    frame = blocks.select(_xml_field(k) for k in XML_FIELDS)
+    days = frame["entree"].str.slice(0, 10).str.to_date("%d/%m/%Y")
     meta = {"finess": head.findtext("FINESS"),
             "extract": datetime.strptime(head.findtext("EXTRACT"), "%d/%m/%Y %H:%M:%S"),
-            "start": datetime.strptime(head.findtext("DATEDEBUT"), "%d/%m/%Y").date(),
-            "end": datetime.strptime(head.findtext("DATEFIN"), "%d/%m/%Y").date()}
-    return meta, blocks.select(_xml_field(k) for k in XML_FIELDS)
+            "start": min(datetime.strptime(head.findtext("DATEDEBUT"), "%d/%m/%Y").date(), days.min()),
+            "end": max(datetime.strptime(head.findtext("DATEFIN"), "%d/%m/%Y").date(), days.max())}
+    return meta, frame
+
+
+# Regional header names (exports.md « Header synonyms »), once lower-cased.
+RPU_SYNONYMS = {"code_postal": "cp", "orientation": "orient", "date_entree": "entree",
+                "date_heure_entree": "entree", "date_sortie": "sortie", "date_heure_sortie": "sortie",
+                "ccmu": "gravite", "mode sortie": "mode_sortie", "date sortie": "sortie"}
 
 
 def _csv_delivery(path: Path) -> tuple[dict, pl.DataFrame]:
@@ -120,14 +129,27 @@ def _csv_delivery(path: Path) -> tuple[dict, pl.DataFrame]:
     # No extraction time inside a CSV: taken as the end of its month.
     meta = {"finess": finess, "extract": datetime.combine(following, datetime.min.time()),
             "start": start, "end": date.fromordinal(following.toordinal() - 1)}
-    return meta, read_csv(path).select("cp", "commune", "entree", "mode_sortie")
+    df = read_csv(path, separator=separator_of(path))
+    df = df.rename({c: RPU_SYNONYMS[c] for c in df.columns if c in RPU_SYNONYMS})
+    return meta, df.select("cp", "commune", "entree", "mode_sortie")
+
+
+def separator_of(path: Path) -> str:
+    """The separator of the header line: `;`, or `,`, tab, `|` when more frequent."""
+    header = decode(path.read_bytes()).splitlines()[0]
+    return max((";", ",", "\t", "|"), key=header.count)
+
+
+def is_xml(path: Path) -> bool:
+    return path.read_bytes()[:64].lstrip(b"\xef\xbb\xbf \r\n").startswith(b"<")
 
 
 def rpu_passages(folder: Path) -> pl.DataFrame:
-    """All passages after scope replacement (latest extraction wins per FINESS and dates)."""
+    """All passages after scope replacement (latest extraction wins per FINESS and dates). OSCOUR
+    files are known by their content (national names `O<FINESS>_…`, `.txt` extension)."""
     deliveries = []
-    for path in sorted((folder / "hopital").glob("RPU_*")):
-        reader = _xml_delivery if path.suffix.lower() == ".xml" else _csv_delivery
+    for path in sorted(p for p in (folder / "hopital").iterdir() if not p.name.startswith("PMSI_")):
+        reader = _xml_delivery if is_xml(path) else _csv_delivery
         deliveries.append(reader(path))
     deliveries.sort(key=lambda d: d[0]["extract"])
     kept: list[tuple[dict, pl.DataFrame]] = []
@@ -144,6 +166,12 @@ def rpu_passages(folder: Path) -> pl.DataFrame:
 
 # --- PMSI ------------------------------------------------------------------------------------
 
+# SNDS/ATIH variable names (exports.md « Header synonyms »), once lower-cased.
+PMSI_SNDS = {"eta_num": "finess", "rsa_num": "num_rsa", "cod_sex": "sexe", "age_ann": "age",
+             "bdi_cod": "cp_residence", "ent_mod": "mode_entree", "ent_prv": "provenance",
+             "sor_mod": "mode_sortie", "sor_des": "destination", "grg_ghm": "ghm", "dgn_pal": "dp",
+             "dgn_rel": "dr", "nbr_rum": "nb_rum", "exe_soi_dtd": "date_entree", "exe_soi_dtf": "date_sortie"}
+
 def pmsi_stays(folder: Path) -> pl.DataFrame:
     """Stays of the latest cumulative file per (FINESS, year)."""
     latest: dict[tuple[str, str], tuple[int, Path]] = {}
@@ -151,7 +179,8 @@ def pmsi_stays(folder: Path) -> pl.DataFrame:
         finess, year, month = re.match(r"PMSI_MCO_(\w{9})_(\d{4})_M(\d{2})", path.name).groups()
         if int(month) > latest.get((finess, year), (0, path))[0]:
             latest[(finess, year)] = (int(month), path)
-    frames = [read_csv(p) for _, p in latest.values()]
+    frames = [read_csv(p, separator_of(p)) for _, p in latest.values()]
+    frames = [f.rename({c: PMSI_SNDS[c] for c in f.columns if c in PMSI_SNDS}) for f in frames]
     common = sorted(set.intersection(*(set(f.columns) for f in frames)))
     df = pl.concat([f.select(common) for f in frames])
     parse = [pl.col(c).str.to_date("%d%m%Y", strict=False).fill_null(

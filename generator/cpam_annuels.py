@@ -30,7 +30,8 @@ def write_prado(ctx: Ctx, territoire: str, annee: int) -> None:
     ws.title = "PRADO"
     lines = ["Assurance Maladie de la Loire", f"Inclusions PRADO — année {annee}",
              _label(territoire)]
-    if ctx.varies and annee % 2:  # the header is not always on the same row
+    renamed = conventions.content_named_prado(ctx, territoire, annee)
+    if ctx.varies and (annee % 2 or renamed):  # the header is not always on the same row
         lines.append("Source : service PRADO, CPAM de la Loire")
     title_block(ws, lines, 3)
     row = len(lines) + 2
@@ -45,7 +46,7 @@ def write_prado(ctx: Ctx, territoire: str, annee: int) -> None:
             ws.cell(row=row, column=3, value=int(rng.poisson(rate * per10k)))
             count += 1
     name = f"CPAM_PRADO_{annee}_{territoire}.xlsx"
-    if conventions.content_named_prado(ctx, territoire, annee):  # identified by its sheet and months
+    if renamed:  # a name matching no pattern: identified by its sheet and its months
         name = f"Inclusions PRADO {geo.territory_label(territoire)} {annee}.xlsx"
     path = ctx.path("cpam", name)
     save(wb, path, datetime(annee, ctx.months(annee)[-1], 28, 17, 0))

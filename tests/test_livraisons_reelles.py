@@ -6,14 +6,17 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
+import pytest
 from sqlalchemy import Engine
 
 from cpts.config import Settings
 from cpts.dates import datetime_of, parse_datetime, parse_instant
+from generator import generate
 from tasks.ingest import ingest_inbox
 from tests.builders import month_of_passages, rows, rpu_row, write_rpu_csv
 from tests.builders_annuaire import write_annuaire
@@ -298,3 +301,79 @@ def test_an_encoding_error_names_the_column_with_the_files_own_separator(
 
     assert "ligne 2, colonne « commune »" in outcomes[f"RPU_{CHU}_202403.csv"]
     assert "ligne 2, colonne « commune »" in outcomes[f"RPU_{CHU}_202404.csv"]
+
+
+# --- Each convention the generator produces, against the canonical file of the same data ----------
+
+Q3 = "cpam/CPAM_patientele_MT_20240930_*.xlsx"
+GENERATION = {"territoires": ["vallee-du-gier"], "annees": [2024], "echelle": 0.05, "graine": 11}
+# convention → (canonical file in the clean generation, the same data as producers send it, files
+# loaded first from the clean generation, (type, anomaly) left by the convention or None).
+GENERATED = {
+    "oscour_national": ("hopital/RPU_420784878_202409*.xml", "hopital/O420784878_1_*.xml", [],
+                        ("rpu_xml", "periode_elargie")),
+    "oscour_nom_court": ("hopital/RPU_420780306_202410*.xml", "hopital/RPU_420780306_*.txt", [],
+                         ("rpu_xml", "nom_non_canonique")),
+    "rpu_regional": ("hopital/RPU_690780457_202410.csv", "hopital/RPU_690780457_202410.csv", [],
+                     ("rpu_csv", "separateur")),
+    "pmsi_snds": ("hopital/PMSI_MCO_420009573_2024_M12.csv", "hopital/PMSI_MCO_420009573_2024_M12.csv", [],
+                  ("pmsi_mco", "entete_synonyme")),
+    "annuaire_bureau_cedex": ("annuaire/PS_*.txt", "annuaire/PS_*.txt", [],
+                              ("annuaire", "commune_bureau_cedex")),
+    "cpam_titre_milliers": (Q3, Q3, [], ("cpam_patientele_mt", "milliers_espaces")),
+    "sas_horodatages_fractions": ("sas/SAS_*_202405.csv", "sas/SAS_*_202405.csv", ["sas/SAS_effecteurs_*"],
+                                  None),
+    "sas_nom_non_reconnu": ("sas/SAS_creneaux_202407.csv", "sas/creneaux_sas_2024-07.csv",
+                            ["sas/SAS_effecteurs_*"], ("sas_creneaux", "identifie_par_contenu")),
+    "prado_nom_non_reconnu": ("cpam/CPAM_PRADO_2024_*.xlsx", "cpam/Inclusions PRADO*.xlsx", [],
+                              ("cpam_prado", "identifie_par_contenu")),
+}
+
+
+@pytest.fixture(scope="module")
+def generations(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The same small generation without and with the real conventions (a few seconds each)."""
+    root = tmp_path_factory.mktemp("generations")
+    generate(root / "propre", variations=0, **GENERATION)
+    generate(root / "reel", variations=1.0, **GENERATION)
+    return root / "propre", root / "reel"
+
+
+def copy_into(inbox: Path, source: Path, pattern: str) -> list[Path]:
+    found = sorted(source.glob(pattern))
+    assert found, pattern
+    for path in found:
+        target = inbox / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    return [inbox / p.relative_to(source) for p in found]
+
+
+def values_2024(engine: Engine) -> list[tuple]:
+    materialise(engine, ["vallee-du-gier"], [Period.calendar_year(2024)])
+    return rows(engine, "SELECT code_indicateur, valeur, numerateur, denominateur, statut "
+                "FROM indicateurs_resultats ORDER BY code_indicateur")
+
+
+@pytest.mark.parametrize("convention", GENERATED)
+def test_each_generated_convention_loads_with_its_anomaly_and_the_canonical_indicator_values(
+        engine: Engine, settings: Settings, inbox: Path, generations: tuple[Path, Path],
+        convention: str) -> None:
+    clean, real = generations
+    canonical_glob, real_glob, context, anomaly = GENERATED[convention]
+    for pattern in context:
+        copy_into(inbox, clean, pattern)
+    canonical = copy_into(inbox, clean, canonical_glob)
+    ingest_inbox(engine, settings)
+    expected = values_2024(engine)
+    for path in canonical:
+        path.unlink()
+
+    copy_into(inbox, real, real_glob)
+    delivered = new_outcomes(engine, settings)
+
+    assert delivered and all(o.statut == "charge" for _, o in delivered), delivered
+    assert values_2024(engine) == expected and expected
+    if anomaly:
+        assert anomaly in set(rows(engine, "SELECT c.type_fichier, a.nature FROM anomalies a JOIN "
+                                   "chargements c ON c.id = a.chargement_id WHERE c.statut = 'charge'"))

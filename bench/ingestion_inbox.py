@@ -4,11 +4,12 @@ Only the RPU family is generated (`generate(seulement=("rpu",), mois=...)`), so 
 does not cost a national year. The bench's inbox (`boite/hopital/`) holds hard links to the CSV
 files only: the OSCOUR XML files of the same generation have no counterpart in the references.
 A cache folder keeps one sub-folder per (scale, years, months, seed); `manifeste.json` is written
-last and marks a complete one.
+last and marks a complete one, made by the generator's current source (else it is made again).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -42,9 +43,10 @@ def prepare(folder: Path, echelle: float, annees: Sequence[int], mois: Sequence[
     """The inbox under `folder`, generated unless a complete one is already there."""
     manifest = folder / MANIFEST
     generated_s = None
-    if not manifest.exists():
+    listed = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+    if listed.get("generateur") != generator_version():
         generated_s = _generate(folder, echelle, annees, mois, graine)
-    listed = json.loads(manifest.read_text(encoding="utf-8"))
+        listed = json.loads(manifest.read_text(encoding="utf-8"))
     files = tuple(folder / "boite" / entry["chemin"] for entry in listed["fichiers"])
     return Inbox(folder / "boite", files, sum(e["lignes"] for e in listed["fichiers"]), generated_s)
 
@@ -53,6 +55,7 @@ def _generate(folder: Path, echelle: float, annees: Sequence[int], mois: Sequenc
               graine: int) -> float:
     from generator import generate
 
+    (folder / MANIFEST).unlink(missing_ok=True)
     for stale in ("genere", "boite"):
         shutil.rmtree(folder / stale, ignore_errors=True)
     started = time.perf_counter()
@@ -62,9 +65,19 @@ def _generate(folder: Path, echelle: float, annees: Sequence[int], mois: Sequenc
     csv = [f for f in summary.fichiers if f.type == "rpu_csv"]
     for entry in csv:
         _link(folder / "genere" / entry.chemin, folder / "boite" / entry.chemin)
-    listed = {"fichiers": [{"chemin": f.chemin, "lignes": f.lignes} for f in csv]}
+    listed = {"generateur": generator_version(),
+              "fichiers": [{"chemin": f.chemin, "lignes": f.lignes} for f in csv]}
     (folder / MANIFEST).write_text(json.dumps(listed, indent=1), encoding="utf-8")
     return elapsed
+
+
+def generator_version() -> str:
+    """A digest of the generator's source: a cached inbox from another version is not reused."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1] / "generator"
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _link(source: Path, target: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from bench.bench_ingestion import main
 from bench.ingestion_inbox import MANIFEST, cache_key, prepare
+from bench.ingestion_references import COLUMNS, duckdb_file, pandas_to_sql, polars_adbc, separator
 
 PATHS = [
     ("projet : découverte", "—"),
@@ -50,3 +51,33 @@ def test_the_inbox_is_generated_once_per_scale_and_holds_only_rpu_csv(tmp_path: 
     assert all(re.fullmatch(r"RPU_\d{9}_202402\.csv", p.name) for p in found)
     (folder / MANIFEST).unlink()  # an interrupted generation is done again
     assert prepare(folder, 0.02, [2024], [2], graine=7).generated_s is not None
+
+
+def test_the_references_store_the_same_text_of_the_same_files(tmp_path: Path) -> None:
+    import sqlite3
+
+    import duckdb
+
+    inbox = prepare(tmp_path / "boite", 0.1, [2024], [10], graine=7)  # October: a regional file
+    raw = [p.read_bytes() for p in inbox.files]
+    assert any(separator(b[:b.find(b"\n")]) == "," for b in raw)  # what the references must handle
+    assert any(not _utf8(b) for b in raw)
+    written = [pandas_to_sql(list(inbox.files), tmp_path / "pandas.sqlite"),
+               polars_adbc(list(inbox.files), "sqlite", str(tmp_path / "adbc.sqlite")),
+               duckdb_file(list(inbox.files), tmp_path / "ref.duckdb")]
+    assert written == [inbox.rows] * 3
+    query = f"SELECT {', '.join(COLUMNS)} FROM rpu"
+    tables = [sqlite3.connect(tmp_path / name).execute(query).fetchall()
+              for name in ("pandas.sqlite", "adbc.sqlite")]
+    tables.append(duckdb.connect(str(tmp_path / "ref.duckdb")).execute(query).fetchall())
+    tables = [sorted(rows, key=lambda r: [(v is None, v or "") for v in r]) for rows in tables]
+    assert tables[0] == tables[1] == tables[2]
+    assert all(row[0] and row[5] for row in tables[0])  # FINESS and arrival in every row
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

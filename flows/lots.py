@@ -39,6 +39,7 @@ from warehouse.loading import LoadOutcome
 DEPLOYMENT = "Chargement d'un lot/lots"  # flow name / deployment name in prefect.yaml
 BATCH_TIMEOUT_S = 6 * 3600  # a night's batches; beyond, the nightly fails and says which are late
 POLL_S = 2.0
+NO_WORKER_S = 300  # a batch still scheduled after this long: say that no worker takes it
 FINAL_OK = "COMPLETED"
 
 
@@ -113,6 +114,7 @@ def batches_for(settings: Settings, lots: int) -> int:
 def load_in_batches(settings: Settings, matched: list[Delivery], lots: int, report: IngestReport) -> None:
     """Archive everything, then load the batches on the work pool; outcomes appended in `matched`'s
     order. A batch that fails leaves its files without outcome and fails the nightly, saying so."""
+    require_deployment()
     archived = [fetch_delivery(d, settings.archive_path) for d in matched]
     engine = make_engine(settings.database_url)
     try:
@@ -137,6 +139,20 @@ def load_in_batches(settings: Settings, matched: list[Delivery], lots: int, repo
                            "Voir les exécutions « Chargement d'un lot » dans Prefect et les workers.")
 
 
+def require_deployment() -> None:
+    """Before archiving anything: without the batch deployment, the nightly cannot spread its loads."""
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        with get_client(sync_client=True) as client:
+            client.read_deployment_by_name(DEPLOYMENT)
+    except ObjectNotFound:
+        raise RuntimeError(f"Déploiement « {DEPLOYMENT} » introuvable : créez-le (`cpts serve`, ou "
+                           "`prefect deploy --name lots` dans le dossier du projet) ou relancez le "
+                           "chargement nocturne avec Lots = 1.") from None
+
+
 def run_batches(batches: list[list[Delivery]]) -> list[str]:
     """One flow run per batch on the work pool, all started before waiting; returns the French
     description of the batches that did not complete."""
@@ -157,17 +173,27 @@ def run_batches(batches: list[list[Delivery]]) -> list[str]:
 
 
 def wait_for_runs(run_ids: list[UUID], timeout_s: float = BATCH_TIMEOUT_S) -> dict[UUID, str]:
-    """Final state type of each run, or why it has none (« délai dépassé »)."""
+    """Final state type of each run, or why it has none (« délai dépassé »); says once when a batch
+    still waits for a worker after a while."""
     from prefect.client.orchestration import get_client
 
-    deadline = time.monotonic() + timeout_s
+    started = time.monotonic()
     states: dict[UUID, str] = {}
+    warned = False
     with get_client(sync_client=True) as client:
-        while len(states) < len(run_ids) and time.monotonic() < deadline:
+        while len(states) < len(run_ids) and time.monotonic() - started < timeout_s:
+            waiting = 0
             for run_id in (r for r in run_ids if r not in states):
                 state = client.read_flow_run(run_id).state
                 if state is not None and state.is_final():
                     states[run_id] = state.type.value
+                waiting += state is None or state.is_scheduled() or state.is_pending()
+            if waiting and not warned and time.monotonic() - started > NO_WORKER_S:
+                warned = True
+                get_run_logger().warning(
+                    "%d lot(s) toujours en attente d'un worker après %d min : vérifiez qu'un worker "
+                    "tourne sur le pool « cpts-process » et qu'il lui reste des places.",
+                    waiting, NO_WORKER_S // 60)
             time.sleep(POLL_S if len(states) < len(run_ids) else 0)
     late = f"délai de {timeout_s / 3600:g} h dépassé"
     return {run_id: states.get(run_id, late) for run_id in run_ids}

@@ -19,11 +19,12 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.workers.process import ProcessWorker
 from sqlalchemy import Engine, text
 
+import flows.lots
 from cpts.config import Settings, get_settings
 from cpts.serve import WORK_POOL, LocalPrefect, free_port
 from flows.nightly import chargement_nocturne
 from tasks.inbox import Delivery, archive, discover
-from tasks.ingest import ingest_delivery
+from tasks.ingest import IngestReport, ingest_delivery
 from tasks.lots import (
     already_processed,
     batch_count,
@@ -132,6 +133,29 @@ def test_the_registry_tells_each_file_s_outcome_as_the_load_returned_it(
     assert outcomes_since(engine, [good, refused, never, copy], mark) == [
         *returned, None, LoadOutcome("deja_charge", None)]
     assert already_processed(good, registry_mark(engine)) == LoadOutcome("deja_charge", None)
+
+
+def test_a_batch_that_fails_fails_the_nightly_which_still_reports_the_files_loaded(
+        engine: Engine, settings: Settings, inbox: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for finess in (CHU, GIER):
+        write_rpu_csv(inbox, finess, "202403", month_of_passages(finess, 2024, 3, 10))
+    matched, _ = discover(str(inbox))
+
+    def first_batch_only(batches: list[list[Delivery]]) -> list[str]:  # the second worker dies
+        for d in batches[0]:
+            ingest_delivery(engine, d, settings)
+        return ["nuit-lot-2 : CRASHED"]
+
+    monkeypatch.setattr(flows.lots, "require_deployment", lambda: None)
+    monkeypatch.setattr(flows.lots, "fetch_delivery", archive)
+    monkeypatch.setattr(flows.lots, "run_batches", first_batch_only)
+    report = IngestReport()
+
+    with pytest.raises(RuntimeError, match=r"1 lot\(s\) non terminé\(s\) \(nuit-lot-2 : CRASHED\) : "
+                       r"1 fichier\(s\) non chargé\(s\), repris au prochain chargement"):
+        flows.lots.load_in_batches(settings, matched, 2, report)
+
+    assert [o.statut for _, o in report.outcomes] == ["charge"]
 
 
 # --- Two workers, one nightly (PostgreSQL, a Prefect server and two `prefect worker` processes) ---

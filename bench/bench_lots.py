@@ -43,6 +43,7 @@ class Result:
     files: int
     rows: int
     per_worker: dict[str, int]
+    batches: list[tuple[float, float]]  # per batch run: (scheduled → running, running → end) in s
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -129,7 +130,7 @@ def _run(local: LocalPrefect, admin_url: str, inbox: Path, data_dir: Path, lots:
             load_s, files, rows = conn.execute(text(
                 "SELECT EXTRACT(EPOCH FROM MAX(c.charge_le) - MIN(e.debut)), COUNT(*), "
                 "SUM(c.lignes_chargees) FROM chargements c CROSS JOIN executions e")).one()
-        per_worker = _api(local, _batches_per_worker) if names else {}
+        per_worker, batches = _api(local, _batch_runs) if names else ({}, [])
     finally:
         for proc in local.processes[spawned:]:
             proc.terminate()
@@ -138,7 +139,7 @@ def _run(local: LocalPrefect, admin_url: str, inbox: Path, data_dir: Path, lots:
         engine.dispose()
         drop()
     label = "lots=1 (ce processus charge tout)" if lots == 1 else f"lots={lots}, {workers} workers"
-    return Result(label, nightly_s, float(load_s), int(files), int(rows or 0), per_worker)
+    return Result(label, nightly_s, float(load_s), int(files), int(rows or 0), per_worker, batches)
 
 
 def _wait_for_workers(names: set[str]) -> None:
@@ -149,8 +150,8 @@ def _wait_for_workers(names: set[str]) -> None:
             time.sleep(0.5)
 
 
-def _batches_per_worker() -> dict[str, int]:
-    """Batch runs of the last nightly, per worker (older runs belong to workers already stopped)."""
+def _batch_runs() -> tuple[dict[str, int], list[tuple[float, float]]]:
+    """Batch runs per worker, and each run's wait (poll, process start, imports) and run time."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName
 
@@ -161,7 +162,10 @@ def _batches_per_worker() -> dict[str, int]:
     for run in runs:
         name = run.labels.get("prefect.worker.name", "?")
         counts[name] = counts.get(name, 0) + 1
-    return counts
+    times = [((r.start_time - r.expected_start_time).total_seconds(),
+              (r.end_time - r.start_time).total_seconds())
+             for r in runs if r.start_time and r.end_time and r.expected_start_time]
+    return counts, times
 
 
 def _report(inbox, results: list[Result], before: tuple, after: tuple) -> str:
@@ -171,6 +175,9 @@ def _report(inbox, results: list[Result], before: tuple, after: tuple) -> str:
         rate = r.rows / r.load_s if r.load_s else 0
         workers = ", ".join(f"{k}: {v}" for k, v in sorted(r.per_worker.items())) or "—"
         lines.append(f"{r.label:<38} {r.load_s:>9.1f} s {r.nightly_s:>7.1f} s {rate:>9.0f}  {workers}")
+        for wait, run in r.batches:
+            lines.append(f"    lot : {wait:.1f} s avant de démarrer (attente, processus, imports), "
+                         f"{run:.1f} s d'exécution")
     base, spread = results[0], results[-1]
     lines.append(f"Accélération du chargement : ×{base.load_s / spread.load_s:.2f} ; du nocturne entier : "
                  f"×{base.nightly_s / spread.nightly_s:.2f} ({len(results[-1].per_worker)} workers, "

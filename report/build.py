@@ -36,13 +36,14 @@ def build_report(engine: Engine, settings: Settings, territoire: str, annee: int
         members = data.breakdown(conn, territoire, BREAKDOWN_CODE, str(annee), BREAKDOWN_AXE)
         quality = (data.loads(conn), data.reject_reasons(conn), data.reject_details(conn),
                    data.quality_results(conn))
+        deviations = data.accepted_deviations(conn)
     wb = Workbook()
     wb.remove(wb.active)
     synthese.write(wb, blocks, subtitle, annee, bool(annex_rows), envelopes)
     for block in blocks:
         extra = _members(members, annee, threshold) if block.mission is None and members else None
         missions.write(wb, block, subtitle, annee, monthly, threshold, extra)
-    qualite.write(wb, *quality, subtitle)
+    qualite.write(wb, *quality, subtitle, deviations)
     methode.write(wb, indicators, annee, threshold)
     path = report_path(out_dir or settings.reports_dir, territoire, annee)
     with atomic_path(path) as tmp:

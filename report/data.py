@@ -7,7 +7,7 @@ from sqlalchemy import Connection, func, inspect, select
 from warehouse.tables.activite import annexe_enveloppes, annexe_indicateurs
 from warehouse.tables.marts import indicateurs_resultats as res
 from warehouse.tables.marts import indicateurs_ventilations as vent
-from warehouse.tables.registre import chargements, rejets
+from warehouse.tables.registre import anomalies, chargements, rejets
 
 QUALITY_TABLE = "qualite_resultats"
 MAX_REJECT_ROWS = 1000  # the detail list is for reading, not an export: keep the file small
@@ -78,6 +78,18 @@ def reject_details(conn: Connection) -> list[dict]:
         chargements.c.nom_fichier, rejets.c.feuille, rejets.c.ligne, rejets.c.cellule,
         rejets.c.colonne, rejets.c.motif).join(chargements, chargements.c.id == rejets.c.chargement_id)
         .order_by(rejets.c.id).limit(MAX_REJECT_ROWS)).mappings()]
+
+
+def accepted_deviations(conn: Connection) -> list[dict]:
+    """Non-blocking anomalies (accepted deviations) per kind: files and occurrences, labelled as in
+    the portal; the `exemple` column (it may quote input) is never read."""
+    from portal.registry import ANOMALIES
+
+    files, total = func.count(func.distinct(anomalies.c.chargement_id)), func.sum(anomalies.c.nombre)
+    found = conn.execute(select(anomalies.c.nature, files.label("fichiers"), total.label("nombre"))
+                         .group_by(anomalies.c.nature).order_by(anomalies.c.nature)).mappings()
+    return [{"ecart": ANOMALIES.get(r["nature"], r["nature"].replace("_", " ")), "fichiers": r["fichiers"],
+             "nombre": int(r["nombre"] or 0)} for r in found]
 
 
 def quality_results(conn: Connection) -> list[dict] | None:

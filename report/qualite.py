@@ -17,11 +17,15 @@ STATUS_COLUMNS = [("charge", "Chargés"), ("quarantaine", "Quarantaine"), ("obso
 
 
 def write(wb: Workbook, loads: list[dict], reasons: list[dict], details: list[dict],
-          checks: list[dict] | None, subtitle: str) -> None:
+          checks: list[dict] | None, subtitle: str, deviations: list[dict] | None = None) -> None:
     ws = wb.create_sheet("Qualité des données")
     title(ws, "Qualité des données", subtitle)
     row = _received(ws, 4, loads)
     row = _refused(ws, row + 1, loads)
+    if deviations is not None:  # every accepted deviation of the providers' files, counted
+        row = _table(ws, row + 1, "Écarts acceptés (anomalies non bloquantes)",
+                     ["Écart", "Fichiers", "Occurrences"],
+                     [[d["ecart"], d["fichiers"], d["nombre"]] for d in deviations])
     row = _table(ws, row + 1, "Motifs de rejet des lignes", ["Motif", "Lignes rejetées"],
                  [[r["motif"], r["nombre"]] for r in reasons])
     row = _table(ws, row + 1, "Lignes rejetées (détail)",

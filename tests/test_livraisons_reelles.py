@@ -377,3 +377,26 @@ def test_each_generated_convention_loads_with_its_anomaly_and_the_canonical_indi
     if anomaly:
         assert anomaly in set(rows(engine, "SELECT c.type_fichier, a.nature FROM anomalies a JOIN "
                                    "chargements c ON c.id = a.chargement_id WHERE c.statut = 'charge'"))
+
+
+def test_accepted_deviations_are_counted_in_the_quality_sheet_and_the_portal(
+        engine: Engine, settings: Settings, inbox: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from portal.registry import Filters, deliveries
+    from report.build import build_report
+
+    write_patientele_real(inbox)
+    ingest_inbox(engine, settings)
+
+    path = build_report(engine, settings, "vallee-du-gier", 2024, out_dir=tmp_path)
+    sheet = list(load_workbook(path)["Qualité des données"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(sheet) if r[0] == "Écarts acceptés (anomalies non bloquantes)")
+    assert sheet[start + 1][:3] == ("Écart", "Fichiers", "Occurrences")
+    assert sheet[start + 2][:3] == (
+        "effectif en texte avec des espaces entre les milliers (« 7 182 ») lu comme nombre", 1, 2)
+    with engine.connect() as conn:
+        (shown,) = deliveries(conn, Filters())
+    assert {a["libelle"] for a in shown.anomalies} >= {
+        "territoire lu dans un titre « CPTS <libellé> » (sans « Territoire : »)",
+        "effectif en texte avec des espaces entre les milliers (« 7 182 ») lu comme nombre"}

@@ -63,6 +63,8 @@ def normalise_commune_name(text: object) -> str:
     return " ".join(words.get(w, w) for w in s.split(" "))
 
 
+# What `str.strip()` removes (all of Python's whitespace lies below U+3001).
+PY_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _ST_WORDS = {"ST": "SAINT", "STE": "SAINTE"}
 _LOWER = [chr(c) for c in range(ord("a"), ord("z") + 1)]
 _NOT_ALNUM_ASCII = r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+"

@@ -19,6 +19,8 @@ _SEP = "[ .\\-\u00a0\u202f]?"
 _GROUPS = (r"([1278])", r"([0-9]{2})", r"(0[1-9]|1[0-2]|[2-9][0-9])", r"([0-9]{2}|2[ABab])",
            r"([0-9]{3})", r"([0-9]{3})", r"([0-9]{2})")
 _BODY = _SEP.join(_GROUPS)
+# The structure alone, with no look-around: what polars' regex engine can search (a prefilter).
+NIR_STRUCTURE = _BODY
 # Not glued to other digits: a NIR is its own run (17-character pseudonymous keys are not NIRs).
 _NIR = re.compile(rf"(?<![0-9]){_BODY}(?![0-9])")
 # The same shape in raw bytes (ASCII digits are identical in UTF-8, windows-1252 and ISO-8859-1).

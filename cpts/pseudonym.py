@@ -7,6 +7,8 @@ import hmac
 
 import polars as pl
 
+from cpts.labels import PY_WHITESPACE
+
 # PMSI values meaning "no valid linkage key".
 INVALID_KEYS = {"xxxxxxxxxxxxxxxxx", "XXXXXXXXXXXXXXXXD"}
 
@@ -21,8 +23,20 @@ def pseudonymise_value(value: str | None, key: bytes) -> str | None:
 
 
 def pseudonymise(series: pl.Series, key: bytes) -> pl.Series:
-    """Replace each linkage key by its HMAC; invalid keys become null."""
-    return series.map_elements(lambda v: pseudonymise_value(v, key), return_dtype=pl.String)
+    """Replace each linkage key by its HMAC; invalid keys become null (`pseudonymise_value` for a
+    whole column: validity checked by polars, one keyed hash copied per value)."""
+    text = series.str.strip_chars(PY_WHITESPACE)
+    valid = ((text.str.len_chars() == 17) & ~text.is_in(list(INVALID_KEYS))
+             & ~text.str.contains("^[xX]+$")).fill_null(False)
+    base = hmac.new(key, digestmod=hashlib.sha256)
+
+    def digest(value: str) -> str:
+        mac = base.copy()
+        mac.update(value.encode())
+        return mac.hexdigest()
+
+    return pl.Series(series.name, [digest(v) if ok else None for v, ok in zip(text, valid, strict=True)],
+                     dtype=pl.String)
 
 
 def key_fingerprint(key: bytes) -> str:

@@ -13,7 +13,7 @@ from functools import cache, cached_property
 
 import polars as pl
 
-from cpts.labels import commune_name_expr, non_ascii_chars, normalise_commune_name
+from cpts.labels import PY_WHITESPACE, commune_name_expr, non_ascii_chars, normalise_commune_name
 from warehouse import reference
 
 
@@ -90,8 +90,6 @@ def wholly_inside_postal_codes() -> dict[str, str]:
     return dict(zip(inside["code_postal"], inside["territoire"], strict=True))
 
 
-# What `str.strip()` removes (all of Python's whitespace lies below U+3001).
-PY_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _COMMUNE_TYPES = ["COMA", "COMD", "ARM"]
 
 

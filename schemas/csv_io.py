@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from cpts.config import Limits
-from cpts.nir import contains_nir, redact
+from cpts.nir import NIR_STRUCTURE, contains_nir, redact
 from schemas.base import LINE, Anomaly, FileRejected
 from schemas.screening import nir_refusal, screen_text
 from schemas.separators import SEPARATOR_NAMES, column_names, detect_separator
@@ -107,12 +107,12 @@ def read_separated(path: Path, name: str, separator: str | None,
     frame.columns = unique_headers(frame.columns)
     frame = frame.select([c for c in frame.columns if not c.startswith(_DROPPED)])
     refuse_foreign_digits(frame, name)
-    frame = frame.with_columns(pl.col(pl.String).str.strip_chars())
-    frame = frame.with_columns(
-        [pl.when(pl.col(c).is_in(MISSING)).then(None).otherwise(pl.col(c)).alias(c)
-         for c in frame.columns]
-    )
-    return frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64)), separator
+    values = {c: pl.col(c).str.strip_chars() if t == pl.String else pl.col(c)
+              for c, t in frame.schema.items()}
+    return frame.select(  # one pass: line numbers, stripped values, missing markers as nulls
+        pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE),
+        *[pl.when(v.is_in(MISSING)).then(None).otherwise(v).alias(c) for c, v in values.items()],
+    ), separator
 
 
 def _unbalanced_quote(data: bytes) -> str:
@@ -128,9 +128,11 @@ def _unbalanced_quote(data: bytes) -> str:
 
 def refuse_foreign_digits(frame: pl.DataFrame, name: str) -> None:
     """Identifiers written with other digits than 0-9 (Arabic-Indic, full-width…) condemn the file."""
-    for column in frame.columns:
-        if normalise_header(column) not in IDENTIFIER_COLUMNS:
-            continue
+    identifiers = [c for c in frame.columns if normalise_header(c) in IDENTIFIER_COLUMNS]
+    if not identifiers:
+        return
+    flagged = frame.select([pl.col(c).str.contains(_FOREIGN_DIGIT).any() for c in identifiers]).row(0)
+    for column in (c for c, hit in zip(identifiers, flagged, strict=True) if hit):
         bad = frame.with_row_index(LINE, offset=2).filter(pl.col(column).str.contains(_FOREIGN_DIGIT))
         if bad.height:
             raise FileRejected(
@@ -191,10 +193,6 @@ def _missing_reason(frame: pl.DataFrame, column: str, required: list[str], separ
             + f"). {expected}.")
 
 
-# Prefilter for polars (no look-around in its regex engine): 13 digits, separators allowed.
-_DIGITS_13 = r"[0-9][ .\-\u00a0\u202f]?[0-9]{2}[ .\-\u00a0\u202f]?[0-9]{2}[ .\-\u00a0\u202f]?[0-9AaBb]"
-
-
 def refuse_nir(frame: pl.DataFrame, name: str) -> None:
     """A NIR anywhere (header or value, whole or inside a text) condemns the file; the message
     names the place, never the value. Raw bytes were screened already; this sees decoded values."""
@@ -206,10 +204,14 @@ def refuse_nir(frame: pl.DataFrame, name: str) -> None:
             )
         if contains_nir(column):
             raise nir_refusal(name, "ligne 1 (en-tête)")
-    for column in frame.columns:
-        if column == LINE or frame[column].dtype != pl.String:
-            continue
-        candidates = frame.filter(pl.col(column).str.contains(_DIGITS_13))
+    texts = [c for c in frame.columns if c != LINE and frame[c].dtype == pl.String]
+    if not texts:
+        return
+    # One pass finds the columns holding a NIR's structure (polars has no look-around: key and
+    # boundaries unchecked); only those are searched value by value.
+    flagged = frame.select([pl.col(c).str.contains(NIR_STRUCTURE).any() for c in texts]).row(0)
+    for column in (c for c, hit in zip(texts, flagged, strict=True) if hit):
+        candidates = frame.filter(pl.col(column).str.contains(NIR_STRUCTURE))
         for line, value in zip(candidates[LINE], candidates[column], strict=True):
             if contains_nir(value):
                 raise nir_refusal(name, f"ligne {line}, colonne « {redact(column)} »")

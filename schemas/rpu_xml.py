@@ -17,7 +17,7 @@ from defusedxml.common import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from cpts.config import Limits
-from cpts.dates import datetime_of, parse_datetime
+from cpts.dates import datetimes_of, iso_text, parse_iso_text
 from cpts.identifiers import finess_valid
 from cpts.nir import contains_nir
 from schemas import rpu
@@ -42,7 +42,8 @@ CHUNK = 1 << 20
 
 @dataclass
 class _Collector:
-    """ElementTree parser target: keeps only the header fields and the current passage."""
+    """Expat handlers: keep only the header fields and the current passage. Names are expanded as
+    ElementTree does (`{uri}tag`)."""
 
     parser: DefusedXMLParser | None = None
     name: str = ""
@@ -56,14 +57,20 @@ class _Collector:
     _in_header: bool = False
     _depth: int = 0
 
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
+    def start(self, tag: str, attributes: list[str]) -> None:
+        """Expat's start handler (`ordered_attributes`: names and values alternate)."""
+        if "}" in tag:
+            tag = "{" + tag
+        attrib = {("{" + k if "}" in k else k): v
+                  for k, v in zip(attributes[::2], attributes[1::2], strict=True)} if attributes else {}
         self._text = []
         self._depth += 1
         if self._depth > self.max_depth:
             raise FileRejected(
                 f"{self.name} : XML imbriqué sur plus de {self.max_depth} niveaux {self._place()} "
                 "(limite CPTS_LIMITS__XML_MAX_DEPTH) ; fichier refusé sans être chargé.")
-        if any(contains_nir(x) for x in (tag, *attrib, *attrib.values())):
+        # contains_nir is false under 15 characters: most tags have no attribute and a short name
+        if (attrib or len(tag) >= 15) and any(contains_nir(x) for x in (tag, *attrib, *attrib.values())):
             raise nir_refusal(self.name, f"{self._place()}, {xml_place(tag)}")
         if tag == "ETABLISSEMENT":
             self._in_header = True
@@ -82,10 +89,12 @@ class _Collector:
             else f"ligne {line}"
 
     def end(self, tag: str) -> None:
+        if "}" in tag:
+            tag = "{" + tag
         value = "".join(self._text).strip()
         self._text = []
         self._depth -= 1
-        if contains_nir(value):  # after entity and character references are resolved
+        if len(value) >= 15 and contains_nir(value):  # after entity and character references are resolved
             raise nir_refusal(self.name, f"{self._place()}, {xml_place(tag)}")
         if tag == "ETABLISSEMENT":
             self._in_header = False
@@ -113,6 +122,15 @@ class _Collector:
         return None
 
 
+def _direct(parser: DefusedXMLParser, collector: _Collector) -> None:
+    """Expat calls the collector itself: ElementTree's Python wrappers around each element cost a
+    third of the parse. defusedxml's guards against DTDs and entities are other handlers, kept."""
+    expat = parser.parser
+    expat.ordered_attributes = 1
+    expat.StartElementHandler = collector.start
+    expat.EndElementHandler = collector.end
+
+
 def parse(path: Path, name: str, limits: Limits | None = None) -> _Collector:
     """Feed the file by chunks; expat honours the declared encoding (UTF-8 or ISO-8859-1)."""
     limits = limits or Limits()
@@ -120,6 +138,7 @@ def parse(path: Path, name: str, limits: Limits | None = None) -> _Collector:
     collector = _Collector(name=name, max_depth=limits.xml_max_depth)
     parser = DefusedXMLParser(target=collector, forbid_dtd=True)
     collector.parser = parser
+    _direct(parser, collector)
     try:
         with path.open("rb") as stream:
             while chunk := stream.read(CHUNK):
@@ -144,19 +163,20 @@ def header_value(header: dict[str, str], tag: str, name: str) -> str:
     return value
 
 
-def header_time(header: dict[str, str], tag: str, name: str) -> datetime:
-    value = header_value(header, tag, name)
-    parsed = datetime_of(value, date_alone_is_midnight=True)
-    if parsed is None:
-        raise FileRejected(f"{name} : <ETABLISSEMENT>/<{tag}> « {value[:30]} » illisible "
-                           "(attendu JJ/MM/AAAA ou AAAA-MM-JJ[Thh:mm[:ss]]). Fichier refusé.")
-    return parsed
+def header_times(header: dict[str, str], tags: tuple[str, ...], name: str) -> list[datetime]:
+    """The header's dates, parsed together; the first tag absent or unreadable refuses the file."""
+    parsed = datetimes_of([header.get(tag) for tag in tags], date_alone_is_midnight=True)
+    for tag, when in zip(tags, parsed, strict=True):
+        value = header_value(header, tag, name)
+        if when is None:
+            raise FileRejected(f"{name} : <ETABLISSEMENT>/<{tag}> « {value[:30]} » illisible "
+                               "(attendu JJ/MM/AAAA ou AAAA-MM-JJ[Thh:mm[:ss]]). Fichier refusé.")
+    return parsed  # type: ignore[return-value]  # none is None past the loop
 
 
 def period(header: dict[str, str], name: str) -> tuple[date, date, datetime]:
-    first = header_time(header, "DATEDEBUT", name).date()
-    last = header_time(header, "DATEFIN", name).date()
-    extract = header_time(header, "EXTRACT", name)
+    first_time, last_time, extract = header_times(header, ("DATEDEBUT", "DATEFIN", "EXTRACT"), name)
+    first, last = first_time.date(), last_time.date()
     if last < first:
         raise FileRejected(f"{name} : DATEFIN {last:%d/%m/%Y} antérieure à DATEDEBUT {first:%d/%m/%Y}.")
     return first, last, extract
@@ -193,7 +213,8 @@ def authoritative_finess(header: dict[str, str], named: str, name: str) -> tuple
 
 def widened(raw: pl.DataFrame, first: date, last: date) -> tuple[date, date, list[Anomaly]]:
     """The declared window widened to the ENTREE dates it does not cover (anomaly naming both)."""
-    days = raw.select(parse_datetime("entree").dt.date().alias("d"))["d"].drop_nulls()
+    text = raw.select(iso_text("entree").alias("d"))  # materialised: the formats share it
+    days = text.select(parse_iso_text(pl.col("d")).dt.date())["d"].drop_nulls()
     if days.is_empty() or (days.min() >= first and days.max() <= last):
         return first, last, []
     low, high = min(first, days.min()), max(last, days.max())

@@ -67,3 +67,22 @@ def test_identifiers_take_ascii_digits_only() -> None:
     assert finess_valid("420784878") and not finess_valid(arabic)
     assert rpps_from_id_nat("10001234565") and rpps_from_id_nat("١٠٠٠١٢٣٤٥٦٥") is None
     assert ascii_digits("42207") and not ascii_digits("٤٢٢٠٧")
+
+
+def test_the_polars_prefilter_keeps_every_text_the_detector_flags() -> None:
+    import random
+
+    import polars as pl
+
+    from cpts.nir import NIR_STRUCTURE
+
+    rng = random.Random(16)
+    forms = [MAN, WOMAN, CORSICA, TEMPORARY, UNKNOWN_MONTH, spaced(MAN), spaced(WOMAN).replace(" ", "."),
+             spaced(CORSICA).replace(" ", "\u00a0"), spaced(MAN).replace(" ", "\u202f")]
+    texts = [f"{'x' * rng.randint(0, 300)}{rng.choice(forms)}{rng.choice(['', '1', ' fin', 'é' * 200])}"
+             for _ in range(300)]
+    texts += ["".join(rng.choice("0123456789 .-AB") for _ in range(rng.randint(10, 40))) for _ in range(3000)]
+    kept = pl.Series(texts).str.contains(NIR_STRUCTURE).to_list()
+    flagged = [contains_nir(t) for t in texts]
+    assert all(k for k, f in zip(kept, flagged, strict=True) if f)
+    assert sum(flagged) >= 100  # the property was exercised

@@ -30,7 +30,7 @@ UNOPENED = {"bombe_xml_xlsx"}
 def defauts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bad-inputs set alone (about 1 s; `generate(..., defauts=True)` also writes the inbox)."""
     out = tmp_path_factory.mktemp("defauts")
-    write_defects(_context(out, ("vallee-du-gier", "grand-saint-etienne"), (2023, 2024), 1.0, 42, 1.0))
+    write_defects(_context(out, ("vallee-du-gier", "grand-saint-etienne"), (2023, 2024), 1.0, 42, 1.0, None))
     return out / "defauts"
 
 

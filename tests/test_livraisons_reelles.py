@@ -31,7 +31,10 @@ from tests.builders_reel import (
     write_separated,
 )
 from tests.builders_xlsx import write_patientele
+from tests.conftest import TEST_KEY
+from tests.test_generateur_conventions import second_url as second_url  # the fixture
 from tests.test_rpu_slice import urg_non_hospit
+from warehouse.db import make_engine, upgrade
 from warehouse.materialise import materialise
 from warehouse.periods import Period
 
@@ -355,28 +358,35 @@ def values_2024(engine: Engine) -> list[tuple]:
                 "FROM indicateurs_resultats ORDER BY code_indicateur")
 
 
+def load_files(url: str, work: Path, source: Path, patterns: list[str]) -> tuple[Engine, list]:
+    """A warehouse loaded with the files of `source` matching `patterns` (in one run)."""
+    inbox = work / "depot"
+    for pattern in patterns:
+        copy_into(inbox, source, pattern)
+    engine = make_engine(url)
+    upgrade(engine)
+    settings = Settings(data_dir=work / "var", warehouse_url=url, inbox=str(inbox), pseudo_key=TEST_KEY)
+    return engine, ingest_inbox(engine, settings).outcomes
+
+
 @pytest.mark.parametrize("convention", GENERATED)
 def test_each_generated_convention_loads_with_its_anomaly_and_the_canonical_indicator_values(
-        engine: Engine, settings: Settings, inbox: Path, generations: tuple[Path, Path],
+        warehouse_url: str, second_url: str, tmp_path: Path, generations: tuple[Path, Path],
         convention: str) -> None:
     clean, real = generations
     canonical_glob, real_glob, context, anomaly = GENERATED[convention]
-    for pattern in context:
-        copy_into(inbox, clean, pattern)
-    canonical = copy_into(inbox, clean, canonical_glob)
-    ingest_inbox(engine, settings)
-    expected = values_2024(engine)
-    for path in canonical:
-        path.unlink()
+    canonical, _ = load_files(warehouse_url, tmp_path / "canonique", clean, [*context, canonical_glob])
+    delivered, outcomes = load_files(second_url, tmp_path / "reel", real, [*context, real_glob])
 
-    copy_into(inbox, real, real_glob)
-    delivered = new_outcomes(engine, settings)
-
-    assert delivered and all(o.statut == "charge" for _, o in delivered), delivered
-    assert values_2024(engine) == expected and expected
+    # (two SAS snapshots may hold the same bytes: the second is « déjà chargé »)
+    assert outcomes and all(o.statut in ("charge", "deja_charge") for _, o in outcomes), [
+        (d.name, o.statut, o.message) for d, o in outcomes]
+    assert values_2024(delivered) == values_2024(canonical) and values_2024(canonical)
     if anomaly:
-        assert anomaly in set(rows(engine, "SELECT c.type_fichier, a.nature FROM anomalies a JOIN "
+        assert anomaly in set(rows(delivered, "SELECT c.type_fichier, a.nature FROM anomalies a JOIN "
                                    "chargements c ON c.id = a.chargement_id WHERE c.statut = 'charge'"))
+    canonical.dispose()
+    delivered.dispose()
 
 
 def test_accepted_deviations_are_counted_in_the_quality_sheet_and_the_portal(

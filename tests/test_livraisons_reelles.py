@@ -358,6 +358,22 @@ def values_2024(engine: Engine) -> list[tuple]:
                 "FROM indicateurs_resultats ORDER BY code_indicateur")
 
 
+# The facts of every territory, not only the indicators' (small samples have few residents).
+FACTS = ["SELECT COUNT(*), COUNT(DISTINCT commune_residence), MIN(entree), MAX(sortie) "
+         "FROM passages_urgences",
+         "SELECT COUNT(*), COUNT(DISTINCT patient_pseudo), MIN(date_entree), MAX(date_sortie) "
+         "FROM sejours_mco",
+         "SELECT COUNT(*), COUNT(DISTINCT commune_exercice) FROM annuaire_activites",
+         "SELECT COUNT(*), SUM(consommants_17p) FROM cpam_patientele_mt",
+         "SELECT COUNT(*), ROUND(SUM(duree_heures) * 100), MIN(debut), MAX(fin) FROM sas_creneaux",
+         "SELECT COUNT(*), MIN(debut), MAX(cree_le) FROM sas_rdv",
+         "SELECT COUNT(*), SUM(patients_inclus) FROM cpam_prado"]
+
+
+def facts(engine: Engine) -> list[tuple]:
+    return [tuple(str(v) for v in rows(engine, sql)[0]) for sql in FACTS]
+
+
 def load_files(url: str, work: Path, source: Path, patterns: list[str]) -> tuple[Engine, list]:
     """A warehouse loaded with the files of `source` matching `patterns` (in one run)."""
     inbox = work / "depot"
@@ -382,6 +398,7 @@ def test_each_generated_convention_loads_with_its_anomaly_and_the_canonical_indi
     assert outcomes and all(o.statut in ("charge", "deja_charge") for _, o in outcomes), [
         (d.name, o.statut, o.message) for d, o in outcomes]
     assert values_2024(delivered) == values_2024(canonical) and values_2024(canonical)
+    assert facts(delivered) == facts(canonical) and any(f[0] != "0" for f in facts(canonical))
     if anomaly:
         assert anomaly in set(rows(delivered, "SELECT c.type_fichier, a.nature FROM anomalies a JOIN "
                                    "chargements c ON c.id = a.chargement_id WHERE c.statut = 'charge'"))

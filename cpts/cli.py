@@ -134,7 +134,9 @@ def generer_exemples(
     echelle: Annotated[float, typer.Option(help="Multiplicateur des volumes")] = 1.0,
     graine: Annotated[int, typer.Option(help="Graine aléatoire")] = 42,
     variations: Annotated[float, typer.Option(
-        help="Taux des variations réelles (encodages, colonnes…) ; 0 = fichiers propres")] = 1.0,
+        help="Taux des variations réelles (encodages, colonnes, et conventions des producteurs : noms "
+             "OSCOUR nationaux, séparateur « , », en-têtes SNDS, noms non reconnus…) ; 0 = fichiers "
+             "propres")] = 1.0,
     defauts: Annotated[bool, typer.Option(help="Écrit aussi le jeu de fichiers défectueux")] = False,
     seulement: Annotated[list[str] | None, typer.Option(
         help="Seulement ces familles de fichiers, ex. rpu (rpu, pmsi, annuaire, cpam, sas, cpts)")

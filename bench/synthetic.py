@@ -42,10 +42,11 @@ def territories(n: int, per: int) -> dict[str, list[str]]:
     return {f"synth-{k:04d}": codes[k * per:(k + 1) * per] for k in range(n)}
 
 
-def _load(conn: Connection, type_fichier: str, perimetre: str | None = None) -> int:
+def _load(conn: Connection, type_fichier: str, perimetre: str | None = None, **key: object) -> int:
+    """A registry row; `key`: the structured scope key (`perimetre_territoire=…`), as loads record."""
     return int(conn.execute(insert(chargements).values(
         fournisseur="banc", type_fichier=type_fichier, nom_fichier=f"{type_fichier}-{perimetre}",
-        perimetre=perimetre, sha256="0" * 64, recu_le=datetime.now(), statut="charge")
+        perimetre=perimetre, sha256="0" * 64, recu_le=datetime.now(), statut="charge", **key)
         .returning(chargements.c.id)).scalar_one())
 
 
@@ -155,10 +156,10 @@ def _sas_and_annuaire(conn: Connection, rng: np.random.Generator, terr: dict, ye
 
 
 def _workbooks(conn: Connection, rng: np.random.Generator, terr: dict, year: int, last: bool) -> int:
-    """One activity workbook per territory and year (scope `territoire|année`, as the reader does)."""
+    """One activity workbook per territory and year (scope key territoire, année, as the reader does)."""
     rows = 0
     for t in terr:
-        load = _load(conn, "cpts_activite", f"{t}|{year}")
+        load = _load(conn, "cpts_activite", f"{t}, {year}", perimetre_territoire=t, perimetre_annee=year)
         days = _days(rng, year, 31)
         base = {"territoire": t, "annee": year, "chargement_id": load}
         tables = {

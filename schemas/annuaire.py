@@ -16,7 +16,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Delete, delete
 
 from cpts.identifiers import rpps_from_id_nat_expr
 from cpts.residence import with_communes
@@ -153,10 +152,7 @@ ROW_RULES: list[tuple[str, pl.Expr, str]] = [
 
 
 def scope(extraction: date) -> Scope:
-    def _delete(_conn: Connection) -> Delete:
-        return delete(annuaire_activites).where(annuaire_activites.c.date_extraction == extraction)
-
-    return Scope(extraction.isoformat(), [_delete])
+    return Scope((annuaire_activites.name,), (("date_extraction", extraction),))
 
 
 def read(ctx: ReadContext) -> Extract:

@@ -11,17 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-from sqlalchemy import Connection, Delete
 
 from cpts.config import Limits
 
 if TYPE_CHECKING:  # pandera costs a second to import: only the readers validating with it do
     from pandera.errors import SchemaErrors
+    from sqlalchemy import Table
 
 LINE = "_ligne"  # line (CSV) or row (sheet) number carried through normalisation
 
@@ -47,16 +47,81 @@ class Anomaly:
     exemple: str | None = None
 
 
-@dataclass
+ScopeValue = str | int | date | None
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Rows whose `column` falls from `first` to `last` included (a date-time column: every instant
+    of those days)."""
+
+    column: str
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class IdList:
+    """Rows whose `column` is one of `values`, wherever they are (an appointment moved to another
+    month appears in the later file)."""
+
+    column: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Scope:
-    """The slice of the warehouse a delivery is authoritative for, and how to delete it."""
+    """The slice of the warehouse a delivery is authoritative for, as data (no SQL here).
 
-    key: str  # e.g. "420001232|2024-03-01|2024-03-31"
-    deletes: list[Callable[[Connection], Delete]] = field(default_factory=list)
+    The rows of `tables` equal to every `equals` value (None: an empty value) and, when `dates` is
+    given, inside that range; plus, when `ids` is given, the rows holding those identifiers.
+    `warehouse.scopes` turns it into deletes; the registry records its key (`key()`)."""
 
-    def replace(self, conn: Connection) -> int:
-        """Delete what the scope covers; returns the number of rows removed."""
-        return sum(conn.execute(make(conn)).rowcount or 0 for make in self.deletes)
+    tables: tuple[str, ...]
+    equals: tuple[tuple[str, ScopeValue], ...] = ()
+    dates: DateRange | None = None
+    ids: IdList | None = None
+
+    def key(self) -> ScopeKey:
+        values = dict(self.equals)
+        snapshot = next((v for v in values.values() if isinstance(v, date)), None)
+        first, last = (self.dates.first, self.dates.last) if self.dates else (snapshot, snapshot)
+        return ScopeKey(territoire=_text(values.get("territoire")), finess=_text(values.get("finess")),
+                        ordre=_text(values.get("ordre")), annee=_int(values.get("annee")),
+                        du=first, au=last)
+
+    def label(self) -> str:
+        """Human-readable, for messages and the registry: `420001232, ordre 2, du … au …`."""
+        parts = [f"ordre {v}" if c == "ordre" else str(v) for c, v in self.equals if v is not None]
+        if self.dates:
+            parts.append(f"du {self.dates.first.isoformat()} au {self.dates.last.isoformat()}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ScopeKey:
+    """The registry's structured scope key (`chargements.perimetre_*`): two deliveries of one file
+    type with equal keys cover the same slice (monotonic PMSI, incremental recomputation)."""
+
+    territoire: str | None = None
+    finess: str | None = None
+    ordre: str | None = None
+    annee: int | None = None
+    du: date | None = None
+    au: date | None = None
+
+
+def territory_scope(*tables: Table, territoire: str, **when: ScopeValue) -> Scope:
+    """The rows of `tables` of one territory and one year or situation date."""
+    return Scope(tuple(t.name for t in tables), (("territoire", territoire), *when.items()))
+
+
+def _text(value: ScopeValue) -> str | None:
+    return None if value is None else str(value)
+
+
+def _int(value: ScopeValue) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 @dataclass
@@ -67,7 +132,6 @@ class Extract:
     rejects: list[Reject] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
     extraction: datetime | None = None
-    after_load: Callable[[Connection], None] | None = None  # e.g. SAS history valid_to update
 
 
 @dataclass(frozen=True)

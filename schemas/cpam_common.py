@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
-
-from sqlalchemy import Connection, Delete, Table, and_, delete
 
 from schemas.base import Anomaly, FileRejected
 from schemas.workbook_labels import resolve_territory
@@ -85,11 +81,3 @@ def _agree(code: str, suffix: str | None, name: str, where: str) -> str:
         )
     return code
 
-
-def scope_deletes(table: Table, **where: Any) -> list[Callable[[Connection], Delete]]:
-    """One delete of `table` rows equal to every `where` value."""
-
-    def _delete(_conn: Connection) -> Delete:
-        return delete(table).where(and_(*(table.c[k] == v for k, v in where.items())))
-
-    return [_delete]

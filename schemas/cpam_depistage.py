@@ -11,8 +11,8 @@ from typing import Any
 
 import polars as pl
 
-from schemas.base import Anomaly, Extract, FileType, ReadContext, Reject, Scope, pattern
-from schemas.cpam_common import NAME_SUFFIX, scope_deletes, spaced_thousands, territory_from_title
+from schemas.base import Anomaly, Extract, FileType, ReadContext, Reject, pattern, territory_scope
+from schemas.cpam_common import NAME_SUFFIX, spaced_thousands, territory_from_title
 from schemas.workbook_labels import DEPISTAGES, accepted_list, match_label
 from schemas.xlsx_io import Table, find_table, int_of, load, number_of, text_of
 from warehouse.tables.cpam import cpam_depistage
@@ -44,8 +44,7 @@ def read(ctx: ReadContext) -> Extract:
     return Extract(
         tables={cpam_depistage.name: frame.with_columns(territoire=pl.lit(territoire),
                                                         annee=pl.lit(year))},
-        scope=Scope(f"{territoire}|{year}", scope_deletes(cpam_depistage, territoire=territoire,
-                                                          annee=year)),
+        scope=territory_scope(cpam_depistage, territoire=territoire, annee=year),
         rows_read=len(rows) + len(rejects), rejects=rejects, anomalies=anomalies,
         extraction=datetime(year, 12, 31),
     )

@@ -13,10 +13,18 @@ from typing import Any
 import polars as pl
 
 from cpts.labels import normalise_label
-from schemas.base import Anomaly, Extract, FileRejected, FileType, ReadContext, Reject, Scope, pattern
+from schemas.base import (
+    Anomaly,
+    Extract,
+    FileRejected,
+    FileType,
+    ReadContext,
+    Reject,
+    pattern,
+    territory_scope,
+)
 from schemas.cpam_common import (
     NAME_SUFFIX,
-    scope_deletes,
     spaced_thousands,
     territory_from_title,
     title_cells,
@@ -57,8 +65,7 @@ def read(ctx: ReadContext) -> Extract:
     anomalies += spaced_thousands(table, {m: COLUMNS[m] for m in MT_MEASURES})
     return Extract(
         tables={cpam_patientele_mt.name: frame},
-        scope=Scope(f"{territoire}|{situation.isoformat()}", scope_deletes(
-            cpam_patientele_mt, territoire=territoire, date_situation=situation)),
+        scope=territory_scope(cpam_patientele_mt, territoire=territoire, date_situation=situation),
         rows_read=len(rows) + len(rejects), rejects=rejects, anomalies=anomalies,
         extraction=datetime.combine(situation, datetime.min.time()),
     )

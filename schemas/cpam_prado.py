@@ -8,8 +8,8 @@ from typing import Any
 import polars as pl
 
 from cpts.labels import normalise_label
-from schemas.base import Extract, FileRejected, FileType, ReadContext, Reject, Scope, pattern
-from schemas.cpam_common import NAME_SUFFIX, scope_deletes, spaced_thousands, territory_from_title
+from schemas.base import Extract, FileRejected, FileType, ReadContext, Reject, pattern, territory_scope
+from schemas.cpam_common import NAME_SUFFIX, spaced_thousands, territory_from_title
 from schemas.workbook_labels import VOLETS_PRADO, accepted_list, match_label
 from schemas.xlsx_io import Table, date_of, find_table, int_of, load, text_of
 from warehouse.tables.cpam import cpam_prado
@@ -34,7 +34,7 @@ def read(ctx: ReadContext) -> Extract:
                                        "patients_inclus": pl.Int64}, orient="row")
     return Extract(
         tables={cpam_prado.name: frame.with_columns(territoire=pl.lit(territoire), annee=pl.lit(year))},
-        scope=Scope(f"{territoire}|{year}", scope_deletes(cpam_prado, territoire=territoire, annee=year)),
+        scope=territory_scope(cpam_prado, territoire=territoire, annee=year),
         rows_read=len(rows) + len(rejects), rejects=rejects, extraction=datetime(year, 12, 31),
         anomalies=book.formula_anomalies() + title_anomalies
         + spaced_thousands(table, {"patients_inclus": COLUMNS["patients_inclus"]}),

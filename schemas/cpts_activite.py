@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Delete, and_, delete
 
 from schemas.base import Anomaly, Extract, FileType, ReadContext, Reject, Scope, pattern
 from schemas.cpts_activite_sheets import SHEETS, SheetSpec
@@ -92,13 +91,7 @@ def _dtype(python_type: type) -> Any:
 
 
 def _scope(territoire: str, year: int) -> Scope:
-    def deleter(name: str) -> Any:
-        def _delete(_conn: Connection) -> Delete:
-            t = metadata.tables[name]
-            return delete(t).where(and_(t.c.territoire == territoire, t.c.annee == year))
-        return _delete
-
-    return Scope(f"{territoire}|{year}", [deleter(s.table) for s in SHEETS])
+    return Scope(tuple(s.table for s in SHEETS), (("territoire", territoire), ("annee", year)))
 
 
 FILE_TYPE = FileType(

@@ -12,8 +12,7 @@ from typing import Any
 import polars as pl
 
 from cpts.labels import normalise_label
-from schemas.base import Extract, FileRejected, FileType, ReadContext, Scope, pattern
-from schemas.cpam_common import scope_deletes
+from schemas.base import Extract, FileRejected, FileType, ReadContext, pattern, territory_scope
 from schemas.cpts_annexe_rules import check_envelopes, check_indicator
 from schemas.cpts_workbook import param, territory_of
 from schemas.workbook_labels import MISSION_LABELS, MISSIONS, mission_of
@@ -47,9 +46,9 @@ def read(ctx: ReadContext) -> Extract:
         annexe_indicateurs.name: _frame(indicators).with_columns(
             actif=pl.lit(True), **key),
     }
-    deletes = [d for t in (annexe_parametres, annexe_enveloppes, annexe_indicateurs)
-               for d in scope_deletes(t, territoire=territoire, annee=year)]
-    return Extract(tables=tables, scope=Scope(f"{territoire}|{year}", deletes),
+    scope = territory_scope(annexe_parametres, annexe_enveloppes, annexe_indicateurs,
+                            territoire=territoire, annee=year)
+    return Extract(tables=tables, scope=scope,
                    rows_read=1 + len(envelopes) + len(indicators), anomalies=book.formula_anomalies(),
                    extraction=datetime.combine(start, datetime.min.time()))
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Connection, Delete, and_, delete
 
 from cpts.dates import parse_date
 from cpts.identifiers import finess_valid_expr
@@ -127,11 +126,7 @@ def check_scope(frame: pl.DataFrame, name: str, finess: str, year: int, month: i
 
 
 def scope(finess: str, year: int) -> Scope:
-    def _delete(_conn: Connection) -> Delete:
-        t = sejours_mco
-        return delete(t).where(and_(t.c.finess == finess, t.c.annee == year))
-
-    return Scope(f"{finess}|{year}", [_delete])
+    return Scope((sejours_mco.name,), (("finess", finess), ("annee", year)))
 
 
 def table_rows(frame: pl.DataFrame, year: int) -> pl.DataFrame:

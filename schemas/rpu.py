@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import polars as pl
-from sqlalchemy import Connection, Delete, and_, delete
 
 from cpts.dates import age_in_years, iso_text, parse_date, parse_iso_text
 from cpts.identifiers import finess_valid, finess_valid_expr
@@ -18,6 +17,7 @@ from cpts.residence import with_communes
 from schemas.base import (
     LINE,
     Anomaly,
+    DateRange,
     Extract,
     FileRejected,
     Reject,
@@ -132,25 +132,23 @@ def check_scope(frame: pl.DataFrame, name: str, finess: str, first: date, last: 
         )
 
 
-def scope(finess: str, first: date, last: date) -> Scope:
-    """RPU XML and CSV share one scope space per FINESS: passages by ENTREE date."""
-
-    def _delete(_conn: Connection) -> Delete:
-        t = passages_urgences
-        return delete(t).where(and_(t.c.finess == finess, t.c.date_entree.between(first, last)))
-
-    return Scope(f"{finess}|{first.isoformat()}|{last.isoformat()}", [_delete])
+def scope(finess: str, first: date, last: date, ordre: str | None = None) -> Scope:
+    """RPU XML and CSV share one scope space per FINESS and ORDRE (the national name's export
+    number; none for the canonical names): passages by ENTREE date."""
+    return Scope((passages_urgences.name,), (("finess", finess), ("ordre", ordre)),
+                 DateRange("date_entree", first, last))
 
 
 def extract_passages(raw: pl.DataFrame, name: str, finess: str, first: date, last: date,
-                     extraction: datetime, anomalies: list[Anomaly]) -> Extract:
+                     extraction: datetime, anomalies: list[Anomaly], ordre: str | None = None) -> Extract:
     """The common tail of both RPU forms: NIR check, normalise, validate, scope check, extract."""
     refuse_nir(raw, name)
     typed = normalise(raw)
     anomalies = anomalies + value_anomalies(raw, typed, list(CODES))
     valid, rejects = validate(typed, name)
     check_scope(valid, name, finess, first, last)
-    return Extract(tables={passages_urgences.name: table_rows(valid)}, scope=scope(finess, first, last),
+    rows = table_rows(valid).with_columns(ordre=pl.lit(ordre, pl.String))
+    return Extract(tables={passages_urgences.name: rows}, scope=scope(finess, first, last, ordre),
                    rows_read=raw.height, rejects=rejects, anomalies=anomalies, extraction=extraction)
 
 

@@ -251,7 +251,9 @@ def read(ctx: ReadContext) -> Extract:
     if collector.unknown:
         anomalies.append(Anomaly(", ".join(sorted(collector.unknown))[:80], "balise_inconnue",
                                  len(collector.unknown)))
-    result = rpu.extract_passages(raw, ctx.name, finess, first, last, extract, anomalies)
+    ordre = ctx.match.groupdict().get("ordre")  # several exports of one FINESS (national name)
+    result = rpu.extract_passages(raw, ctx.name, finess, first, last, extract, anomalies,
+                                  ordre.upper() if ordre else None)
     result.rejects = with_ordinals(result.rejects, sources)
     return result
 

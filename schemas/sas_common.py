@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
 import polars as pl
-from sqlalchemy import Connection, Delete, Table, and_, delete
+from sqlalchemy import Table
 
 from cpts.dates import parse_datetime, parse_instant
 from cpts.identifiers import rpps_from_id_nat_expr
 from schemas import rpu
-from schemas.base import LINE, FileRejected
-
-ID_CHUNK = 500  # ids per DELETE … IN (…): stays far below every backend's parameter limit
+from schemas.base import LINE, DateRange, FileRejected, IdList, Scope
 
 
 def rpps(column: str = "id_nat_ps") -> pl.Expr:
@@ -51,19 +48,10 @@ def check_month(frame: pl.DataFrame, name: str, column: str, first: date, last: 
 
 
 def month_and_ids_scope(table: Table, key_column: str, first: date, last: date,
-                        ids: list[str]) -> list[Callable[[Connection], Delete]]:
-    """Delete the month (by local `debut`) and, wherever they are, the rows whose ids reappear."""
-    start = datetime.combine(first, datetime.min.time())
-    end = datetime.combine(date.fromordinal(last.toordinal() + 1), datetime.min.time())
-
-    def month(_conn: Connection) -> Delete:
-        return delete(table).where(and_(table.c.debut >= start, table.c.debut < end))
-
-    def by_ids(chunk: list[str]) -> Callable[[Connection], Delete]:
-        return lambda _conn: delete(table).where(table.c[key_column].in_(chunk))
-
-    chunks = [ids[i:i + ID_CHUNK] for i in range(0, len(ids), ID_CHUNK)]
-    return [month, *(by_ids(c) for c in chunks)]
+                        ids: list[str]) -> Scope:
+    """The month (by local `debut`) and, wherever they are, the rows whose ids reappear."""
+    return Scope((table.name,), dates=DateRange("debut", first, last),
+                 ids=IdList(key_column, tuple(ids)))
 
 
 RPPS_REASON = "identifiant national absent ou clé RPPS invalide (attendu 8 + RPPS à 11 chiffres)"

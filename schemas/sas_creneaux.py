@@ -9,7 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from schemas import rpu
-from schemas.base import Extract, FileType, ReadContext, Scope, drop_rejected, pattern
+from schemas.base import Extract, FileType, ReadContext, drop_rejected, pattern
 from schemas.csv_io import read_export, refuse_nir
 from schemas.row_rules import (
     coded,
@@ -79,7 +79,7 @@ def read(ctx: ReadContext) -> Extract:
     keep = [c.name for c in sas_creneaux.columns if c.name not in {"id", "chargement_id"}]
     return Extract(
         tables={sas_creneaux.name: valid.select(keep)},
-        scope=Scope(ctx.match["mois"], month_and_ids_scope(sas_creneaux, "creneau_id", first, last, ids)),
+        scope=month_and_ids_scope(sas_creneaux, "creneau_id", first, last, ids),
         rows_read=raw.height,
         rejects=rejects,
         anomalies=anomalies,

@@ -7,10 +7,9 @@ the next snapshot, recomputed over the whole table after each load (arrival orde
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import polars as pl
-from sqlalchemy import Connection, Delete, delete, select, update
 
 from cpts.dates import parse_date
 from cpts.residence import with_communes
@@ -63,19 +62,7 @@ def row_rules(raw: pl.DataFrame) -> list[tuple[str, pl.Expr, str]]:
 
 
 def scope(snapshot: date) -> Scope:
-    def _delete(_conn: Connection) -> Delete:
-        return delete(sas_effecteurs).where(sas_effecteurs.c.date_instantane == snapshot)
-
-    return Scope(snapshot.isoformat(), [_delete])
-
-
-def refresh_validity(conn: Connection) -> None:
-    """valide_au = day before the next snapshot, for every snapshot of the table (few dates)."""
-    t = sas_effecteurs
-    dates = sorted(conn.execute(select(t.c.date_instantane).distinct()).scalars())
-    for current, nxt in zip(dates, [*dates[1:], None], strict=True):
-        until = nxt - timedelta(days=1) if nxt else None
-        conn.execute(update(t).where(t.c.date_instantane == current).values(valide_au=until))
+    return Scope((sas_effecteurs.name,), (("date_instantane", snapshot),))
 
 
 def table_rows(frame: pl.DataFrame) -> pl.DataFrame:
@@ -100,7 +87,6 @@ def read(ctx: ReadContext) -> Extract:
         rejects=rejects,
         anomalies=anomalies,
         extraction=datetime.combine(snapshot, datetime.min.time()),
-        after_load=refresh_validity,
     )
 
 

@@ -10,7 +10,7 @@ import polars as pl
 
 from cpts.residence import with_communes
 from schemas import rpu
-from schemas.base import Extract, FileType, ReadContext, Scope, drop_rejected, pattern
+from schemas.base import Extract, FileType, ReadContext, drop_rejected, pattern
 from schemas.csv_io import read_export, refuse_nir
 from schemas.row_rules import (
     coded,
@@ -91,10 +91,10 @@ def read(ctx: ReadContext) -> Extract:
     valid = drop_rejected(typed, rejects)
     check_month(valid, ctx.name, "debut", first, last)
     keep = [c.name for c in sas_rdv.columns if c.name not in {"id", "chargement_id"}]
-    deletes = month_and_ids_scope(sas_rdv, "rdv_id", first, last, valid["rdv_id"].to_list())
+    scope = month_and_ids_scope(sas_rdv, "rdv_id", first, last, valid["rdv_id"].to_list())
     return Extract(
         tables={sas_rdv.name: valid.select(keep)},
-        scope=Scope(ctx.match["mois"], deletes),
+        scope=scope,
         rows_read=raw.height,
         rejects=rejects,
         anomalies=anomalies,

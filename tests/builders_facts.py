@@ -21,25 +21,28 @@ def load(engine: Engine, table_name: str, rows: list[dict], type_fichier: str = 
     """Insert rows under a fake `chargements` row; returns its id (the lineage).
 
     Activity-workbook rows are registered as the reader does: one `cpts_activite` load per
-    (territory, year), scope `territoire|année`.
+    (territory, year), scope key (territoire, année).
     """
     if table_name.startswith("cpts_") and rows:
         groups: dict[tuple, list[dict]] = {}
         for row in rows:
             groups.setdefault((row["territoire"], row["annee"]), []).append(row)
-        ids = [_insert(engine, table_name, group, "cpts_activite", f"{t}|{y}")
+        ids = [_insert(engine, table_name, group, "cpts_activite", (t, y))
                for (t, y), group in groups.items()]
         return ids[0]
     return _insert(engine, table_name, rows, type_fichier, None)
 
 
-def _insert(engine: Engine, table_name: str, rows: list[dict], type_fichier: str, scope: str | None) -> int:
+def _insert(engine: Engine, table_name: str, rows: list[dict], type_fichier: str,
+            scope: tuple[str, int] | None) -> int:
     table = {t.name: t for m in (activite, annuaire, cpam, hopital, sas)
              for t in vars(m).values() if hasattr(t, "c") and hasattr(t, "name")}[table_name]
     first, last = touched_range({table_name: pl.DataFrame(rows, infer_schema_length=None)})
     with engine.begin() as conn:
         cid = conn.execute(insert(chargements).values(
-            fournisseur="test", type_fichier=type_fichier, nom_fichier=f"f{next(_seq)}", perimetre=scope,
+            fournisseur="test", type_fichier=type_fichier, nom_fichier=f"f{next(_seq)}",
+            perimetre=scope and f"{scope[0]}, {scope[1]}", perimetre_territoire=scope and scope[0],
+            perimetre_annee=scope and scope[1],
             sha256="0" * 64, recu_le=datetime(2025, 1, 1), statut="charge", tables_chargees=table_name,
             donnees_du=first, donnees_au=last)).inserted_primary_key[0]
         conn.execute(insert(table), [{"chargement_id": cid, **r} for r in rows])

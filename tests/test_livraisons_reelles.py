@@ -146,15 +146,17 @@ def test_a_national_oscour_file_loads_with_content_finess_and_window_like_the_ca
     write_rpu_xml(inbox, CHU, datetime(2024, 3, 20, 4, 0), date(2024, 3, 12), date(2024, 3, 19),
                   eight_days_before(20))
     ingest_inbox(engine, settings)
-    canonical = checksum(engine, PASSAGES), urg_non_hospit(engine, 2024)
+    canonical = checksum(engine, PASSAGES)
 
     write_rpu_xml_national(inbox, f"O{ENTITY}_1_20240320.txt", CHU, datetime(2024, 3, 20, 4, 0),
                            eight_days_before(20))
     (delivery, outcome), = new_outcomes(engine, settings)
 
-    assert (delivery.file_type, outcome.statut, outcome.lignes_remplacees) == ("rpu_xml", "charge", 64)
-    assert (checksum(engine, PASSAGES), urg_non_hospit(engine, 2024)) == canonical
-    assert canonical[0][0] == 64
+    # ORDRE 1 is an export of its own: the canonical file's passages (no ORDRE) stay.
+    assert (delivery.file_type, outcome.statut, outcome.lignes_remplacees) == ("rpu_xml", "charge", 0)
+    assert checksum(engine, PASSAGES.replace("ORDER BY", "WHERE ordre = '1' ORDER BY")) == canonical
+    assert checksum(engine, PASSAGES.replace("ORDER BY", "WHERE ordre IS NULL ORDER BY")) == canonical
+    assert canonical[0] == 64
     assert dict(rows(engine, "SELECT a.nature, a.exemple FROM anomalies a JOIN chargements c ON "
                      "c.id = a.chargement_id WHERE c.statut = 'charge'")) == {
         "nom_non_canonique": "O<FINESS>_<ORDRE>_<date>, ORDRE 1",

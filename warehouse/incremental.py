@@ -19,6 +19,7 @@ from warehouse.catalogue import Indicator, catalogue, files
 from warehouse.loading import lock_writers
 from warehouse.materialise import Job, write_periods
 from warehouse.periods import Period, calendar_years, contract_years, months_of_latest_year
+from warehouse.scopes import same_key_as
 from warehouse.tables.marts import indicateurs_etat
 from warehouse.tables.reference import reference_versions
 from warehouse.tables.registre import chargements
@@ -75,7 +76,7 @@ def _with_replaced(conn: Connection, load: dict, after: int) -> tuple[date, date
     earlier = conn.execute(select(
         func.count(), func.count(chargements.c.donnees_du), func.min(chargements.c.donnees_du),
         func.max(chargements.c.donnees_au)).where(
-        chargements.c.type_fichier == load["type_fichier"], chargements.c.perimetre == load["perimetre"],
+        chargements.c.type_fichier == load["type_fichier"], same_key_as(load),
         chargements.c.id < load["id"], chargements.c.id <= after)).one()
     if earlier[0] != earlier[1]:
         return ALL_TIME

@@ -13,7 +13,8 @@ import polars as pl
 from sqlalchemy import Connection, Engine, and_, func, insert, select, text, update
 
 from cpts.nir import redact
-from schemas.base import Anomaly, Extract, Reject
+from schemas.base import Anomaly, Extract, Reject, Scope
+from warehouse import scopes
 from warehouse.bulk import insert_frame
 from warehouse.catalogue.sources import touched_range
 from warehouse.residence import attribute_batch
@@ -71,12 +72,12 @@ def known_statuses(engine: Engine) -> dict[str, str]:
     return dict(rows)
 
 
-def newer_loaded(conn: Connection, info: DeliveryInfo, scope_key: str, extraction: datetime) -> bool:
+def newer_loaded(conn: Connection, info: DeliveryInfo, scope: Scope, extraction: datetime) -> bool:
     """A cumulative file older than the one already loaded for the same scope (PMSI)."""
     latest = conn.execute(
         select(func.max(chargements.c.date_extraction)).where(and_(
             chargements.c.type_fichier == info.type_fichier,
-            chargements.c.perimetre == scope_key,
+            scopes.same_key(scope.key()),
             chargements.c.statut.in_(["charge", "remplace"]),
         ))
     ).scalar_one_or_none()
@@ -126,27 +127,25 @@ def load_extract(engine: Engine, info: DeliveryInfo, extract: Extract,
         if previous is not None:
             return LoadOutcome("deja_charge", previous)
         obsolete = monotonic and extract.extraction is not None and newer_loaded(
-            conn, info, extract.scope.key, extract.extraction)
+            conn, info, extract.scope, extract.extraction)
         if not obsolete:
             return _write(conn, info, extract)
     return record_refusal(
         engine, info, "obsolete",
         f"{info.nom_fichier} : transmission obsolète, un fichier plus récent est déjà chargé "
-        f"pour le périmètre {extract.scope.key} ; rien n'est remplacé.",
+        f"pour le périmètre {extract.scope.label()} ; rien n'est remplacé.",
         rows_read=extract.rows_read, extraction=extract.extraction)
 
 
 def _write(conn: Connection, info: DeliveryInfo, extract: Extract) -> LoadOutcome:
-    batch = _register(conn, info, statut="en_cours", perimetre=extract.scope.key,
+    batch = _register(conn, info, statut="en_cours", **scopes.registry_values(extract.scope),
                       date_extraction=extract.extraction, lignes_lues=extract.rows_read)
-    replaced = extract.scope.replace(conn)
+    replaced = scopes.replace(conn, extract.scope)
     loaded = _insert_facts(conn, batch, extract)
     _insert_rejects(conn, batch, extract.rejects)
     if extract.anomalies:
         conn.execute(insert(anomalies), [
             {"chargement_id": batch, **_redacted(a)} for a in extract.anomalies])
-    if extract.after_load:
-        extract.after_load(conn)
     first, last = touched_range(extract.tables)  # what the nightly's indicator stage must recompute
     conn.execute(update(chargements).where(chargements.c.id == batch).values(
         statut="charge", charge_le=datetime.now(), lignes_chargees=loaded,
@@ -160,6 +159,7 @@ def _insert_facts(conn: Connection, batch: int, extract: Extract) -> int:
     loaded = sum(insert_frame(conn, metadata.tables[name], frame.with_columns(chargement_id=pl.lit(batch)))
                  for name, frame in extract.tables.items())
     attribute_batch(conn, batch, extract.tables)
+    scopes.after_load(conn, list(extract.tables))
     return loaded
 
 
@@ -168,12 +168,10 @@ def rewrite_scope(engine: Engine, batch: int, extract: Extract, expected_rows: i
     registry row; rolled back when the rows differ from what the file loaded the first time."""
     with engine.begin() as conn:
         lock_writers(conn)
-        extract.scope.replace(conn)
+        scopes.replace(conn, extract.scope)
         loaded = _insert_facts(conn, batch, extract)
         if expected_rows is not None and loaded != expected_rows:
             raise RowCountChanged(loaded, expected_rows)
-        if extract.after_load:
-            extract.after_load(conn)
     return loaded
 
 

@@ -113,15 +113,14 @@ def lineage(conn: Connection, table: str, params: dict) -> dict[str | None, set[
 
 
 def workbook_years(conn: Connection) -> dict[str, set[int]]:
-    """territoire → years of the activity workbooks loaded (registry scope `territoire|année`)."""
-    scopes = conn.execute(text(
-        "SELECT DISTINCT perimetre FROM chargements WHERE type_fichier = 'cpts_activite' "
-        "AND statut = 'charge'")).scalars()
+    """territoire → years of the activity workbooks loaded (registry scope key)."""
+    rows = conn.execute(text(
+        "SELECT DISTINCT perimetre_territoire, perimetre_annee FROM chargements "
+        "WHERE type_fichier = 'cpts_activite' AND statut = 'charge' "
+        "AND perimetre_territoire IS NOT NULL AND perimetre_annee IS NOT NULL"))
     out: dict[str, set[int]] = {}
-    for key in scopes:
-        territoire, _, year = (key or "").rpartition("|")
-        if territoire and year.isdigit():
-            out.setdefault(territoire, set()).add(int(year))
+    for territoire, year in rows:
+        out.setdefault(territoire, set()).add(int(year))
     return out
 
 

@@ -28,6 +28,8 @@ passages_urgences = Table(
     Column("mode_sortie", String(1), comment="6 mutation, 7 transfert, 8 domicile, 9 décès"),
     Column("destination", String(1)),
     Column("orient", String(5)),
+    Column("ordre", String(10), comment="ORDRE du nom national O<FINESS>_<ORDRE>_<date> (plusieurs "
+           "exports d'un même FINESS), vide pour les noms canoniques"),
     comment="Passages aux urgences (RPU) : une ligne par passage",
 )
 

@@ -11,7 +11,8 @@ chargements = Table(
     Column("type_fichier", String(40), nullable=False, comment="Type d'export (exports.md)"),
     Column("nom_fichier", String(255), nullable=False),
     Column("sha256", String(64), nullable=False, index=True),
-    Column("perimetre", String(200), comment="Périmètre remplacé, ex. 420001232|2024-03-01|2024-03-31"),
+    Column("perimetre", String(200), comment="Périmètre remplacé, en clair, ex. 420001232, du 2024-03-01 "
+           "au 2024-03-31"),
     Column("date_extraction", DateTime, comment="Date d'extraction ou de situation du fichier"),
     Column("recu_le", DateTime, nullable=False),
     Column("charge_le", DateTime),
@@ -27,6 +28,13 @@ chargements = Table(
            comment="Tables sources écrites par le chargement, séparées par des virgules"),
     Column("donnees_du", Date, comment="Première date des lignes chargées"),
     Column("donnees_au", Date, comment="Dernière date des lignes chargées"),
+    # The scope's key, structured: two loads of one type with equal keys cover the same slice.
+    Column("perimetre_territoire", String(60), comment="Périmètre : territoire (CPAM, CPTS)"),
+    Column("perimetre_finess", String(9), comment="Périmètre : FINESS (RPU, PMSI)"),
+    Column("perimetre_ordre", String(10), comment="Périmètre : ORDRE du nom national RPU"),
+    Column("perimetre_annee", Integer, comment="Périmètre : année (PMSI, CPAM, CPTS)"),
+    Column("perimetre_du", Date, comment="Périmètre : premier jour (fenêtre, mois ou date de situation)"),
+    Column("perimetre_au", Date, comment="Périmètre : dernier jour (fenêtre, mois ou date de situation)"),
     comment="Registre des chargements : une ligne par fichier reçu",
 )
 

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     pseudo_key: SecretStr | None = Field(None, description="Clé HMAC de pseudonymisation")
     secret_threshold: int = Field(10, description="Seuil du secret statistique")
     reject_threshold: float = Field(0.02, description="Part de lignes rejetées tolérée (fournisseurs)")
+    lecture_processus: int = Field(2, ge=1, description="Processus de lecture des fichiers reçus en "
+                                   "parallèle (lecture, normalisation, validation) ; 1 = dans le "
+                                   "processus du chargement")
     lock_timeout_s: float = Field(
         30.0, description="PostgreSQL : attente maximale d'un verrou de table (s) avant nouvel essai")
     stale_snapshot_days: int = Field(92, description="Ancienneté au-delà de laquelle un stock est provisoire")

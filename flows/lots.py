@@ -32,7 +32,7 @@ from tasks.lots import (
     registry_mark,
     travels_by_name,
 )
-from tasks.warehouse_tasks import check_pseudo_key, fetch_delivery, load_file
+from tasks.warehouse_tasks import archive_delivery, check_pseudo_key, load_deliveries
 from warehouse.db import make_engine
 from warehouse.loading import LoadOutcome
 
@@ -91,8 +91,8 @@ def chargement_d_un_lot(livraisons: list[LivraisonArchivee] = CHAMP_LIVRAISONS) 
 
 
 def load_batch(settings: Settings, deliveries: list[Delivery]) -> list[LoadOutcome]:
-    """Adapter over the per-file load; in order: loads of one scope apply oldest first."""
-    return [load_file(delivery, settings) for delivery in deliveries]
+    """The one ingestion path (parallel reads, writes in order: a scope's oldest first)."""
+    return [outcome for _, outcome in load_deliveries(deliveries, settings)]
 
 
 def require_archived(deliveries: list[Delivery]) -> None:
@@ -115,14 +115,15 @@ def load_in_batches(settings: Settings, matched: list[Delivery], lots: int, repo
     """Archive everything, then load the batches on the work pool; outcomes appended in `matched`'s
     order. A batch that fails leaves its files without outcome and fails the nightly, saying so."""
     require_deployment()
-    archived = [fetch_delivery(d, settings.archive_path) for d in matched]
+    archived = [archive_delivery(d, settings.archive_path) for d in matched]
     engine = make_engine(settings.database_url)
     try:
         mark = registry_mark(engine)
         earlier = [already_processed(d, mark) for d in archived]  # an earlier run's: nothing to load
-        for delivery, before in zip(archived, earlier, strict=True):
-            if before is None and not travels_by_name(delivery):
-                load_file(delivery, settings)  # refused unread: its name stays out of the Prefect API
+        unread = [d for d, before in zip(archived, earlier, strict=True)
+                  if before is None and not travels_by_name(d)]
+        if unread:  # refused unread: their names stay out of the Prefect API
+            load_deliveries(unread, settings)
         remote = [d for d, before in zip(archived, earlier, strict=True)
                   if before is None and travels_by_name(d)]
         failed = run_batches(partition(remote, lots)) if remote else []

@@ -34,9 +34,8 @@ from tasks.warehouse_tasks import (
     check_pseudo_key,
     compute_indicators,
     end_run,
-    fetch_delivery,
     find_deliveries,
-    load_file,
+    load_deliveries,
     plan_run,
     purge_raw_archive,
     refresh_warehouse_statistics,
@@ -106,10 +105,9 @@ def _write_stages(settings: Settings, inbox: str, report: IngestReport, lots: in
         plan_run(settings, run_id, matched)
         if lots > 1:  # batches on the work pool's workers (PostgreSQL)
             load_in_batches(settings, matched, lots, report)
-        else:
-            for delivery in matched:  # sequential: loads of one scope must apply oldest first
-                archived = fetch_delivery(delivery, settings.archive_path)
-                report.outcomes.append((archived, load_file(archived, settings)))
+        else:  # archive, read in parallel, write in delivery order (a scope's oldest first); each
+            # outcome is reported as it comes, so the artifact shows it even if a later step fails
+            load_deliveries(matched, settings, on_outcome=lambda d, o: report.outcomes.append((d, o)))
         purge_raw_archive(settings)  # after the loads: never an unprocessed delivery
         refresh_warehouse_statistics(settings)
         quality = check_quality(settings)

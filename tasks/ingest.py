@@ -1,23 +1,26 @@
-"""Read → normalise → validate → load one delivery; bad input is quarantined, never fatal."""
+"""The one ingestion path (flow, command line, bench, tests): archive → read → load each delivery.
+
+Reading, normalising and validating run in worker processes (`CPTS_LECTURE_PROCESSUS`); writing
+stays in this process, one transaction per file, in delivery order (oldest extraction first, so
+the latest delivery of a scope wins). Bad input is quarantined with its French reason, never fatal.
+"""
 
 from __future__ import annotations
 
-import logging
-import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine
 
 from cpts.config import Limits, Settings
-from cpts.nir import redact
-from schemas.base import Extract, FileRejected, FileType, ReadContext
-from schemas.catalog import FILE_TYPES
-from schemas.screening import refuse_nir_in_name
-from schemas.sniffing import context_for
+from schemas.base import Extract
 from tasks.inbox import Delivery, archive, discover
-from warehouse.db import refresh_statistics
+from tasks.read_pool import Reader, read_in_order
+from tasks.reading import TYPES, ReadJob, Refusal, read_job, read_or_refuse
+from warehouse.db import refresh_statistics, retry_on_lock
 from warehouse.keys import check_key
 from warehouse.loading import (
     DeliveryInfo,
@@ -27,9 +30,6 @@ from warehouse.loading import (
     record_refusal,
 )
 from warehouse.runs import Interrupted
-
-log = logging.getLogger(__name__)
-TYPES = {t.code: t for t in FILE_TYPES}
 
 
 @dataclass
@@ -58,36 +58,53 @@ def departements() -> tuple[str, ...]:
 def read_archived(file_type: str, path: Path, name: str, pseudo_key: bytes,
                   limits: Limits | None = None) -> Extract:
     """Read an archived raw file (as delivered under `name`) with the given pseudonymisation key."""
-    kind = TYPES[file_type]
-    refuse_nir_in_name(name)  # before the content is sniffed for a name that matches nothing
-    ctx, identified = context_for(kind, path, name, pseudo_key, departements(), limits or Limits())
-    extract = read_delivery(kind, ctx)
-    extract.anomalies = [*identified, *extract.anomalies]  # identified by content: the name it had
-    return extract
+    return read_job(ReadJob(file_type, str(path), name, pseudo_key, departements(), limits or Limits()))
 
 
-def ingest_delivery(engine: Engine, delivery: Delivery, settings: Settings,
-                    known: dict[str, str] | None = None) -> LoadOutcome:
-    """Load one archived delivery; a refusal is recorded with its French reason."""
-    assert delivery.sha256 and delivery.local_path and delivery.file_type
-    if known and delivery.sha256 in known:
-        return LoadOutcome("deja_charge" if known[delivery.sha256] == "charge" else "deja_refuse",
-                           None)
+def ingest_deliveries(engine: Engine, deliveries: list[Delivery], settings: Settings, *,
+                      workers: int | None = None,
+                      archiver: Callable[[Delivery], Delivery] | None = None,
+                      on_outcome: Callable[[Delivery, LoadOutcome], None] | None = None,
+                      reader: Reader = read_or_refuse) -> list[tuple[Delivery, LoadOutcome]]:
+    """Archive (before anything is read), read in parallel and load every delivery, in order.
+
+    A file already loaded or refused (same SHA-256) is not read again. `on_outcome` hears of each
+    file as soon as it is written (a run that fails later still reports what it did)."""
+    key = settings.require_pseudo_key()
+    known = known_statuses(engine)
+    archiver = archiver or (lambda d: d if d.local_path and d.sha256 else archive(d, settings.archive_path))
+    regions = departements()
+
+    def jobs() -> Iterator[tuple[Delivery, ReadJob | None]]:
+        for delivery in deliveries:
+            archived = archiver(delivery)
+            assert archived.sha256 and archived.local_path and archived.file_type
+            yield archived, None if archived.sha256 in known else ReadJob(
+                archived.file_type, archived.local_path, archived.name, key, regions, settings.limits)
+
+    out = []
+    for archived, result in read_in_order(jobs(), workers or settings.lecture_processus, reader):
+        outcome = retry_on_lock(partial(write_delivery, engine, archived, result, settings, known),
+                                f"le chargement de {archived.name}")
+        if outcome.statut in {"charge", "quarantaine", "obsolete"}:
+            known[archived.sha256] = outcome.statut
+        out.append((archived, outcome))
+        if on_outcome is not None:
+            on_outcome(archived, outcome)
+    return out
+
+
+def write_delivery(engine: Engine, delivery: Delivery, result: Extract | Refusal | None,
+                   settings: Settings, known: dict[str, str]) -> LoadOutcome:
+    """Load one read delivery, or record why it is refused (one transaction)."""
+    if result is None:  # known before reading
+        return LoadOutcome("deja_charge" if known[delivery.sha256] == "charge" else "deja_refuse", None)
     file_type = TYPES[delivery.file_type]
     info = DeliveryInfo(delivery.provider, file_type.code, delivery.name, delivery.sha256,
                         datetime.now(), delivery.local_path)
-    try:
-        extract = read_archived(file_type.code, Path(delivery.local_path), delivery.name,
-                                settings.require_pseudo_key(), settings.limits)
-    except FileRejected as exc:
-        return record_refusal(engine, info, "quarantaine", str(exc))
-    except Exception as exc:  # a reader bug must not stop the other files
-        # The traceback would quote input values: only the exception's type and place are logged.
-        log.error("Lecture impossible de %s : erreur interne %s (%s)", redact(delivery.name),
-                  type(exc).__name__, _where(exc))
-        return record_refusal(engine, info, "quarantaine",
-                              f"{delivery.name} : fichier illisible (erreur interne de lecture) ; "
-                              "l'équipe technique est prévenue par le journal.")
+    if isinstance(result, Refusal):
+        return record_refusal(engine, info, "quarantaine", result.message)
+    extract = result
     share = len(extract.rejects) / extract.rows_read if extract.rows_read else 0.0
     if not file_type.coordinator and share > settings.reject_threshold:
         return record_refusal(
@@ -100,29 +117,12 @@ def ingest_delivery(engine: Engine, delivery: Delivery, settings: Settings,
     return load_extract(engine, info, extract, monotonic=file_type.monotonic)
 
 
-def read_delivery(file_type: FileType, ctx: ReadContext) -> Extract:
-    """The file name is screened for NIRs before the reader (which screens the content) runs."""
-    refuse_nir_in_name(ctx.name)
-    return file_type.read(ctx)
-
-
-def _where(exc: BaseException) -> str:
-    """`module:line` of the innermost frame, for the technical team, without any value."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
-
-
-def ingest_inbox(engine: Engine, settings: Settings, inbox: str | None = None) -> IngestReport:
+def ingest_inbox(engine: Engine, settings: Settings, inbox: str | None = None,
+                 workers: int | None = None) -> IngestReport:
     """Every delivery of the inbox, oldest extraction first; each file on its own."""
     check_key(engine, settings.require_pseudo_key())
     matched, unmatched = discover(inbox or settings.inbox_url, settings.limits)
     report = IngestReport(unmatched=unmatched)
-    known = known_statuses(engine)
-    for delivery in matched:
-        archived = archive(delivery, settings.archive_path)
-        outcome = ingest_delivery(engine, archived, settings, known)
-        if outcome.statut in {"charge", "quarantaine", "obsolete"}:
-            known[archived.sha256] = outcome.statut
-        report.outcomes.append((archived, outcome))
+    report.outcomes = ingest_deliveries(engine, matched, settings, workers=workers)
     refresh_statistics(engine)
     return report

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cpts.config import Settings
-from tasks.inbox import archive, discover
-from tasks.ingest import IngestReport, ingest_delivery
+from tasks.inbox import discover
+from tasks.ingest import IngestReport, ingest_deliveries
 
 STAGES = ("chargement", "statistiques", "qualite", "indicateurs", "contrat", "rapports")
 
@@ -42,10 +42,8 @@ def run_stages(settings: Settings, inbox: str, today: date) -> StagesRun:
         return out
 
     def load() -> None:
-        matched, run.report.unmatched = discover(inbox)
-        for delivery in matched:
-            archived = archive(delivery, settings.archive_path)
-            run.report.outcomes.append((archived, ingest_delivery(engine, archived, settings)))
+        matched, run.report.unmatched = discover(inbox, settings.limits)
+        run.report.outcomes = ingest_deliveries(engine, matched, settings)
 
     timed("chargement", load)
     timed("statistiques", lambda: refresh_statistics(engine))

@@ -6,6 +6,8 @@ try, a bad file or a database error does not (the load is one transaction, retry
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from prefect import task
@@ -14,11 +16,11 @@ from prefect.tasks import exponential_backoff
 
 from cpts.config import Settings
 from tasks.inbox import Delivery, archive, discover
-from tasks.ingest import ingest_delivery
+from tasks.ingest import ingest_deliveries
 from warehouse import reference, runs
-from warehouse.db import make_engine, refresh_statistics, retry_on_lock, upgrade
+from warehouse.db import make_engine, refresh_statistics, upgrade
 from warehouse.incremental import materialise_incremental, nightly_jobs
-from warehouse.loading import LoadOutcome, known_statuses
+from warehouse.loading import LoadOutcome
 from warehouse.materialise import materialise
 from warehouse.periods import Period, calendar_years
 
@@ -75,16 +77,24 @@ discover_remote_files = discover_files.with_options(
 )
 
 
-@task(name="Copie d'un fichier dans l'archive", task_run_name="archiver-{delivery.shown_name}",
-      cache_policy=NONE)
-def archive_file(delivery: Delivery, archive_dir: Path) -> Delivery:
-    return archive(delivery, archive_dir)
+def archive_remote(delivery: Delivery, archive_dir: Path) -> Delivery:
+    """Download into the archive, again after a network hiccup (10 s, 20 s, 40 s)."""
+    for attempt in range(REMOTE_RETRIES + 1):
+        try:
+            return archive(delivery, archive_dir)
+        except Exception:  # as the discovery task's retries: any failure of the remote side
+            if attempt == REMOTE_RETRIES:
+                raise
+            time.sleep(10 * 2 ** attempt)
+    raise AssertionError("unreachable")
 
 
-archive_remote_file = archive_file.with_options(
-    name="Téléchargement d'un fichier dans l'archive",
-    retries=REMOTE_RETRIES, retry_delay_seconds=REMOTE_RETRY_DELAYS,
-)
+def archive_delivery(delivery: Delivery, archive_dir: Path) -> Delivery:
+    """Copy into the archive (once: an archived delivery is returned as it is), with retries only
+    when the file is remote."""
+    if delivery.local_path and delivery.sha256:
+        return delivery
+    return (archive_remote if is_remote(delivery.url) else archive)(delivery, archive_dir)
 
 
 def find_deliveries(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
@@ -92,17 +102,28 @@ def find_deliveries(inbox: str) -> tuple[list[Delivery], list[Delivery]]:
     return (discover_remote_files if is_remote(inbox) else discover_files)(inbox)
 
 
-def fetch_delivery(delivery: Delivery, archive_dir: Path) -> Delivery:
-    """Archive with retries only when the file is remote."""
-    return (archive_remote_file if is_remote(delivery.url) else archive_file)(delivery, archive_dir)
+@task(name="Chargement des fichiers reçus", cache_policy=NONE)
+def load_deliveries(deliveries: list[Delivery], settings: Settings,
+                    on_outcome: Callable[[Delivery, LoadOutcome], None] | None = None
+                    ) -> list[tuple[Delivery, LoadOutcome]]:
+    """Archive, read (in parallel) and load the deliveries, one transaction per file (no retry:
+    each transaction already guarantees all or nothing)."""
+    from prefect import get_run_logger
 
+    logger = get_run_logger()
 
-@task(name="Chargement d'un fichier", task_run_name="charger-{delivery.shown_name}", cache_policy=NONE)
-def load_file(delivery: Delivery, settings: Settings) -> LoadOutcome:
-    """Load one archived delivery (no retry: the transaction already guarantees all or nothing)."""
+    def heard(delivery: Delivery, outcome: LoadOutcome) -> None:
+        logger.info("%s : %s", delivery.shown_name, outcome.statut)
+        if on_outcome is not None:
+            on_outcome(delivery, outcome)
+
     engine = make_engine(settings.database_url)
-    return retry_on_lock(lambda: ingest_delivery(engine, delivery, settings, known_statuses(engine)),
-                         f"le chargement de {delivery.name}")
+    try:
+        return ingest_deliveries(
+            engine, deliveries, settings, on_outcome=heard,
+            archiver=lambda d: archive_delivery(d, settings.archive_path))
+    finally:
+        engine.dispose()
 
 
 @task(name="Purge de l'archive brute", cache_policy=NONE)

@@ -21,7 +21,7 @@ from cpts.config import Limits
 from cpts.identifiers import nir_key
 from cpts.nir import contains_nir
 from schemas.base import Extract, FileRejected, FileType, ReadContext
-from tasks.ingest import TYPES, read_delivery
+from tasks.reading import TYPES, read_delivery
 from tests.builders import month_of_passages, write_rpu_csv
 from tests.builders_annuaire import write_annuaire
 from tests.builders_hopital import stays, write_pmsi, write_rpu_xml, xml_passage

@@ -17,7 +17,7 @@ from cpts.identifiers import nir_key
 from generator.defauts.zipbomb import write_bomb
 from schemas import cpam_prado, rpu_csv, rpu_xml
 from schemas.base import Extract, FileRejected, FileType, ReadContext
-from tasks.ingest import read_delivery
+from tasks.reading import read_delivery
 from tests.builders import month_of_passages, write_rpu_csv
 from tests.builders_hopital import write_rpu_xml, xml_passage
 from tests.builders_xlsx import write_prado

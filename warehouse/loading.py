@@ -6,6 +6,7 @@ killed mid-load leaves nothing partial and two runs never load the same bytes tw
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,13 +47,46 @@ class LoadOutcome:
 
 
 def lock_writers(conn: Connection) -> None:
-    """One writing transaction at a time (SQLite: BEGIN IMMEDIATE already did it). Waiting for
-    another writer is normal, so this wait is exempt from the session's lock_timeout."""
+    """One writing transaction at a time (SQLite: BEGIN IMMEDIATE already did it): quality,
+    materialisation, catalogue, contracts, migrations. Waiting for another writer is normal, so
+    this wait is exempt from the session's lock_timeout."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT set_config('cpts.lock_timeout', current_setting('lock_timeout'), true), "
-                          "set_config('lock_timeout', '0', true)"))
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
-        conn.execute(text("SELECT set_config('lock_timeout', current_setting('cpts.lock_timeout'), true)"))
+        _waiting(conn, [text("SELECT pg_advisory_xact_lock(:k)")], [{"k": WRITE_LOCK_KEY}])
+
+
+def lock_scope(conn: Connection, scope: Scope | None, sha256: str) -> None:
+    """A load's locks (PostgreSQL): the shared form of the writers' lock (loads exclude the other
+    writers, not each other), then its scope's partition and its bytes exclusively, so the same
+    FINESS (territory, snapshot…) serialises and different ones load concurrently; the same bytes
+    never load twice. SQLite keeps one writer (BEGIN IMMEDIATE)."""
+    if conn.dialect.name != "postgresql":
+        return
+    keys = sorted({advisory_key(f"octets:{sha256}"), *([advisory_key(partition(scope))] if scope else [])})
+    _waiting(conn, [text("SELECT pg_advisory_xact_lock_shared(:k)"),
+                    *(text("SELECT pg_advisory_xact_lock(:k)") for _ in keys)],
+             [{"k": WRITE_LOCK_KEY}, *({"k": k} for k in keys)])
+
+
+def partition(scope: Scope) -> str:
+    """What a load must not share with a concurrent one: its tables and equality filters. A table
+    with a rule over all its rows after each load (SAS effectors) or a scope reaching by ids beyond
+    its filters (SAS months) is one partition."""
+    whole = scope.ids is not None or any(t in scopes.AFTER_LOAD for t in scope.tables)
+    filters = () if whole else tuple((c, "" if v is None else str(v)) for c, v in scope.equals)
+    return repr((tuple(sorted(scope.tables)), filters))
+
+
+def advisory_key(name: str) -> int:
+    """A stable signed 64-bit advisory lock key (Python's hash() changes between processes)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def _waiting(conn: Connection, statements: list, params: list[dict]) -> None:
+    conn.execute(text("SELECT set_config('cpts.lock_timeout', current_setting('lock_timeout'), true), "
+                      "set_config('lock_timeout', '0', true)"))
+    for statement, values in zip(statements, params, strict=True):
+        conn.execute(statement, values)
+    conn.execute(text("SELECT set_config('lock_timeout', current_setting('cpts.lock_timeout'), true)"))
 
 
 def loaded_id(conn: Connection, sha256: str) -> int | None:
@@ -110,7 +144,7 @@ def record_refusal(engine: Engine, info: DeliveryInfo, statut: str, message: str
                    extraction: datetime | None = None) -> LoadOutcome:
     """Quarantine or obsolescence: the file is registered with its reason, nothing is loaded."""
     with engine.begin() as conn:
-        lock_writers(conn)
+        lock_scope(conn, None, info.sha256)
         batch = _register(conn, info, statut=statut, message=message, lignes_lues=rows_read,
                           lignes_chargees=0, lignes_rejetees=len(rejects or []),
                           date_extraction=extraction, charge_le=datetime.now())
@@ -122,7 +156,7 @@ def load_extract(engine: Engine, info: DeliveryInfo, extract: Extract,
                  monotonic: bool = False) -> LoadOutcome:
     """Replace the extract's scope with its rows, in one transaction."""
     with engine.begin() as conn:
-        lock_writers(conn)
+        lock_scope(conn, extract.scope, info.sha256)
         previous = loaded_id(conn, info.sha256)
         if previous is not None:
             return LoadOutcome("deja_charge", previous)

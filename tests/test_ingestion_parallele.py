@@ -1,0 +1,108 @@
+"""Given an inbox read by several processes (CPTS_LECTURE_PROCESSUS), when the ingestion runs, then
+the warehouse is the same as with one process, deliveries of a scope apply in order (the latest
+extraction wins), and a reader that fails — by an error or by killing its process — quarantines its
+file only, with the usual French message; the other files load."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from cpts.config import Settings
+from tasks.ingest import ingest_inbox
+from tasks.reading import ReadJob, read_or_refuse
+from tests.builders import month_of_passages, rows, write_rpu_csv
+from tests.builders_hopital import write_rpu_xml, xml_passage
+
+CHU, OTHER = "420784878", "420001232"
+BROKEN = f"RPU_{OTHER}_202403.csv"
+
+
+def failing_reader(job: ReadJob):
+    """A reader bug on one file (runs in a reading process: must be importable)."""
+    if job.name == BROKEN:
+        raise RuntimeError("bogue de lecteur")
+    return read_or_refuse(job)
+
+
+def dying_reader(job: ReadJob):
+    """A reading process killed on one file (e.g. a native crash, out of memory)."""
+    if job.name == BROKEN:
+        os._exit(3)
+    return read_or_refuse(job)
+
+
+def three_files(inbox: Path) -> None:
+    write_rpu_csv(inbox, CHU, "202403", month_of_passages(CHU, 2024, 3, 12))
+    write_rpu_csv(inbox, OTHER, "202403", month_of_passages(OTHER, 2024, 3, 9))
+    write_rpu_csv(inbox, CHU, "202404", month_of_passages(CHU, 2024, 4, 7))
+
+
+def passages(engine: Engine) -> list[tuple]:
+    return rows(engine, "SELECT finess, entree, age, commune_residence FROM passages_urgences "
+                        "ORDER BY finess, entree")
+
+
+def statuses(report) -> dict[str, str]:
+    return {d.name: o.statut for d, o in report.outcomes}
+
+
+def test_two_reading_processes_load_what_one_process_loads(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    three_files(inbox)
+    parallel = ingest_inbox(engine, settings, workers=2)
+    loaded = passages(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM passages_urgences")
+        conn.exec_driver_sql("DELETE FROM chargements")
+
+    alone = ingest_inbox(engine, settings, workers=1)
+
+    assert statuses(parallel) == statuses(alone) == dict.fromkeys(statuses(alone), "charge")
+    assert passages(engine) == loaded and len(loaded) == 12 + 9 + 7
+
+
+def test_deliveries_of_one_scope_apply_oldest_extraction_first_when_read_in_parallel(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    first, last = datetime(2024, 3, 1).date(), datetime(2024, 3, 31).date()
+    for hour in range(4):  # four corrections of one month, each with one more passage
+        write_rpu_xml(inbox, CHU, datetime(2024, 4, 1, hour), first, last,
+                      [xml_passage(CHU, datetime(2024, 3, 10, 8 + k)) for k in range(hour + 1)])
+
+    report = ingest_inbox(engine, settings, workers=2)
+
+    assert [o.lignes_remplacees for _, o in report.outcomes] == [0, 1, 2, 3]
+    assert len(passages(engine)) == 4
+
+
+def test_a_reader_error_in_a_reading_process_quarantines_that_file_only(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    from tasks.ingest import discover, ingest_deliveries
+
+    three_files(inbox)
+    matched, _ = discover(str(inbox))
+
+    outcomes = ingest_deliveries(engine, matched, settings, workers=2, reader=failing_reader)
+
+    refused = {d.name: o for d, o in outcomes if o.statut == "quarantaine"}
+    assert list(refused) == [BROKEN]
+    assert "fichier illisible (erreur interne de lecture)" in refused[BROKEN].message
+    assert {o.statut for d, o in outcomes if d.name != BROKEN} == {"charge"}
+    assert len(passages(engine)) == 12 + 7
+
+
+def test_a_reading_process_killed_by_a_file_quarantines_that_file_only(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    from tasks.ingest import discover, ingest_deliveries
+
+    three_files(inbox)
+    matched, _ = discover(str(inbox))
+
+    outcomes = ingest_deliveries(engine, matched, settings, workers=2, reader=dying_reader)
+
+    assert {d.name: o.statut for d, o in outcomes} == {
+        f"RPU_{CHU}_202403.csv": "charge", BROKEN: "quarantaine", f"RPU_{CHU}_202404.csv": "charge"}
+    assert "erreur interne de lecture" in dict((d.name, o) for d, o in outcomes)[BROKEN].message

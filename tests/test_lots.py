@@ -24,7 +24,7 @@ from cpts.config import Settings, get_settings
 from cpts.serve import WORK_POOL, LocalPrefect, free_port
 from flows.nightly import chargement_nocturne
 from tasks.inbox import Delivery, archive, discover
-from tasks.ingest import IngestReport, ingest_delivery
+from tasks.ingest import IngestReport, ingest_deliveries
 from tasks.lots import (
     already_processed,
     batch_count,
@@ -127,7 +127,7 @@ def test_the_registry_tells_each_file_s_outcome_as_the_load_returned_it(
     copy = replace(good, name=f"RPU_{CHU}_202404.csv")  # the same bytes sent again under another name
     mark = registry_mark(engine)
 
-    returned = [ingest_delivery(engine, d, settings) for d in (good, refused)]
+    returned = [o for _, o in ingest_deliveries(engine, [good, refused], settings)]
 
     assert [o.statut for o in returned] == ["charge", "quarantaine"]
     assert outcomes_since(engine, [good, refused, never, copy], mark) == [
@@ -142,12 +142,11 @@ def test_a_batch_that_fails_fails_the_nightly_which_still_reports_the_files_load
     matched, _ = discover(str(inbox))
 
     def first_batch_only(batches: list[list[Delivery]]) -> list[str]:  # the second worker dies
-        for d in batches[0]:
-            ingest_delivery(engine, d, settings)
+        ingest_deliveries(engine, batches[0], settings)
         return ["nuit-lot-2 : CRASHED"]
 
     monkeypatch.setattr(flows.lots, "require_deployment", lambda: None)
-    monkeypatch.setattr(flows.lots, "fetch_delivery", archive)
+    monkeypatch.setattr(flows.lots, "archive_delivery", archive)
     monkeypatch.setattr(flows.lots, "run_batches", first_batch_only)
     report = IngestReport()
 

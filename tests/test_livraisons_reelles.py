@@ -215,11 +215,12 @@ def test_a_cpam_workbook_titled_cpts_with_spaced_thousands_equals_the_canonical_
         ("titre_sans_territoire", "CPTS <libellé>")]
 
 
-def indicator(engine: Engine, code: str, year: int = 2024) -> tuple[float, str, str | None]:
-    """(value, status, reason) of an indicator for Vallée du Gier over a calendar year."""
-    materialise(engine, ["vallee-du-gier"], [Period.calendar_year(year)])
+def indicator(engine: Engine, code: str, year: int = 2024,
+              territoire: str = "vallee-du-gier") -> tuple[float, str, str | None]:
+    """(value, status, reason) of an indicator for a territory over a calendar year."""
+    materialise(engine, [territoire], [Period.calendar_year(year)])
     return rows(engine, "SELECT valeur, statut, motif_statut FROM indicateurs_resultats WHERE "
-                f"code_indicateur = '{code}' AND territoire = 'vallee-du-gier' AND periode = '{year}'")[0]
+                f"code_indicateur = '{code}' AND territoire = '{territoire}' AND periode = '{year}'")[0]
 
 
 def medicine_stays() -> list[dict[str, str]]:
@@ -231,6 +232,9 @@ def medicine_stays() -> list[dict[str, str]]:
 def test_an_snds_extract_without_the_uhcd_flag_loads_but_its_direct_admissions_are_provisional(
         engine: Engine, settings: Settings, inbox: Path) -> None:
     write_pmsi(inbox, CHU, 2024, 12, medicine_stays())
+    # Residents of another territory, in another establishment's canonical file: not affected.
+    stephanois = [{**row, "cp_residence": "42000", "finess": ENTITY} for row in medicine_stays()[-5:]]
+    write_pmsi(inbox, ENTITY, 2024, 12, stephanois)
     ingest_inbox(engine, settings)
     canonical = indicator(engine, "ADM_DIRECTE_MED")
     (inbox / "hopital" / f"PMSI_MCO_{CHU}_2024_M12.csv").unlink()
@@ -240,11 +244,14 @@ def test_an_snds_extract_without_the_uhcd_flag_loads_but_its_direct_admissions_a
     snds = indicator(engine, "ADM_DIRECTE_MED")
 
     assert outcome.statut == "charge", outcome.message
-    assert canonical[:2] == (len(medicine_stays()), "final") and snds[0] == canonical[0]
+    assert canonical[:2] == (len(medicine_stays()), "final"), canonical
+    assert snds[0] == canonical[0]
     assert snds[1] == "provisoire"
     assert f"indicateur UHCD absent (extrait SNDS de l'établissement {CHU})" in snds[2]
     assert indicator(engine, "ADM_DIRECTE_MED_PART")[1] == "provisoire"
     assert anomalies(engine, "pmsi_mco")["uhcd_absent"] == len(medicine_stays())
+    assert indicator(engine, "ADM_DIRECTE_MED", territoire="grand-saint-etienne")[:2] == (
+        len(stephanois), "final")
 
 
 def test_a_canonical_pmsi_file_without_the_uhcd_column_is_still_refused(

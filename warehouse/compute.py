@@ -90,6 +90,12 @@ class PeriodData:
         return self._get(("completude", kind), lambda: completude.reasons(
             self.conn, kind, self.period.debut, self.period.fin, self.shared))
 
+    def local_completeness(self, kind: str | None, territoire: str) -> list[str]:
+        """Completeness reasons of one territory (e.g. its residents' stays without UHCD flag)."""
+        found = self._get(("completude_territoire", kind), lambda: completude.territory_reasons(
+            self.conn, kind, self.period.debut, self.period.fin))
+        return found.get(territoire, [])
+
     def source_lineage(self, table: str) -> dict[str | None, set[int]]:
         return self._get(("lignage", table), lambda: sources.lineage(self.conn, table, self.params))
 
@@ -155,7 +161,8 @@ def compute(pd: PeriodData, ind: Indicator) -> dict[str, Value]:
         if den == 0:  # e.g. only « booked » appointments: the rate does not exist, it is not 0
             out[t] = Value(None, num, den, "non_evaluable", ZERO_DENOMINATOR, links[t], masked)
             continue
-        reasons = _stale(pd, ind, t) + pd.completeness(ind.completude)
+        reasons = _stale(pd, ind, t) + pd.completeness(ind.completude) + pd.local_completeness(
+            ind.completude, t)
         if pd.period.type_periode == "cumul_annee":
             reasons.insert(0, YEAR_TO_DATE)
         out[t] = Value(_valeur(ind, num, den, masked), num, den, "provisoire" if reasons else "final",

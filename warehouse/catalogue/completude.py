@@ -2,8 +2,8 @@
 
 An establishment counts when it delivered at least one month in the 12 months before the period end.
 RPU: each of its months of the period must be delivered. PMSI: its cumulative file must reach the
-period's last month (the month of end + 30 days for the 30-day readmission). PMSI with UHCD: also no
-stay of the period may come from an SNDS extract without the UHCD flag.
+period's last month (the month of end + 30 days for the 30-day readmission). PMSI with UHCD: also, per
+territory, none of its residents' stays of the period may come from an SNDS extract without the UHCD flag.
 """
 
 from __future__ import annotations
@@ -91,14 +91,25 @@ def pmsi_reasons(conn: Connection, fin: date, reach: date | None = None,
             for finess in sorted(delivered) if last[finess] < target]
 
 
-def uhcd_reasons(conn: Connection, debut: date, fin: date) -> list[str]:
-    """Stays of the period loaded from an SNDS extract without the UHCD flag (anomaly of their
-    delivery): the admissions directes count them as non-UHCD, so the value is only provisional."""
+def uhcd_reasons(conn: Connection, debut: date, fin: date) -> dict[str, list[str]]:
+    """territoire → reasons: its residents' medicine stays of the period admitted from home that come
+    from an SNDS extract without the UHCD flag (anomaly of their delivery). They count as non-UHCD,
+    so the admissions directes of that territory are only provisional."""
     found = conn.execute(text(
-        "SELECT DISTINCT s.finess FROM sejours_mco s WHERE s.date_sortie BETWEEN :debut AND :fin "
-        "AND s.chargement_id IN (SELECT a.chargement_id FROM anomalies a WHERE a.nature = 'uhcd_absent') "
-        "ORDER BY s.finess"), {"debut": debut, "fin": fin}).scalars().all()
-    return [f"PMSI : indicateur UHCD absent (extrait SNDS de l'établissement {finess})" for finess in found]
+        "SELECT DISTINCT territoire, finess FROM sejours_medecine_residents "
+        "WHERE date_sortie BETWEEN :debut AND :fin AND mode_entree = '8' AND chargement_id IN "
+        "(SELECT chargement_id FROM anomalies WHERE nature = 'uhcd_absent') ORDER BY territoire, finess"),
+        {"debut": debut, "fin": fin}).all()
+    out: dict[str, list[str]] = {}
+    for territoire, finess in found:
+        out.setdefault(territoire, []).append(
+            f"PMSI : indicateur UHCD absent (extrait SNDS de l'établissement {finess})")
+    return out
+
+
+def territory_reasons(conn: Connection, kind: str | None, debut: date, fin: date) -> dict[str, list[str]]:
+    """Reasons that concern only some territories (the period-wide ones are in `reasons`)."""
+    return uhcd_reasons(conn, debut, fin) if kind == "pmsi_uhcd" else {}
 
 
 def reasons(conn: Connection, kind: str | None, debut: date, fin: date,
@@ -108,8 +119,8 @@ def reasons(conn: Connection, kind: str | None, debut: date, fin: date,
         return rpu_reasons(conn, debut, fin, memo)
     if kind == "pmsi":
         return pmsi_reasons(conn, fin, memo=memo)
-    if kind == "pmsi_uhcd":
-        return pmsi_reasons(conn, fin, memo=memo) + uhcd_reasons(conn, debut, fin)
+    if kind == "pmsi_uhcd":  # plus, per territory, `territory_reasons`
+        return pmsi_reasons(conn, fin, memo=memo)
     if kind == "rehospit":
         return pmsi_reasons(conn, fin, fin + timedelta(days=30), memo)
     return []

@@ -97,8 +97,9 @@ def ingest_deliveries(engine: Engine, deliveries: list[Delivery], settings: Sett
 def write_delivery(engine: Engine, delivery: Delivery, result: Extract | Refusal | None,
                    settings: Settings, known: dict[str, str]) -> LoadOutcome:
     """Load one read delivery, or record why it is refused (one transaction)."""
-    if result is None:  # known before reading
+    if delivery.sha256 in known:  # by an earlier run, or by this one since it was read
         return LoadOutcome("deja_charge" if known[delivery.sha256] == "charge" else "deja_refuse", None)
+    assert result is not None
     file_type = TYPES[delivery.file_type]
     info = DeliveryInfo(delivery.provider, file_type.code, delivery.name, delivery.sha256,
                         datetime.now(), delivery.local_path)

@@ -106,3 +106,17 @@ def test_a_reading_process_killed_by_a_file_quarantines_that_file_only(
     assert {d.name: o.statut for d, o in outcomes} == {
         f"RPU_{CHU}_202403.csv": "charge", BROKEN: "quarantaine", f"RPU_{CHU}_202404.csv": "charge"}
     assert "erreur interne de lecture" in dict((d.name, o) for d, o in outcomes)[BROKEN].message
+
+
+def test_the_same_bytes_twice_in_one_run_are_read_ahead_but_written_once(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    bad = month_of_passages(CHU, 2024, 3, 6)
+    for row in bad:
+        row["entree"] = "pas une date"
+    first = write_rpu_csv(inbox, CHU, "202403", bad)
+    (inbox / "hopital" / f"RPU_{CHU}_202404.csv").write_bytes(first.read_bytes())
+
+    report = ingest_inbox(engine, settings, workers=2)  # both read before the first is written
+
+    assert [o.statut for _, o in report.outcomes] == ["quarantaine", "deja_refuse"]
+    assert rows(engine, "SELECT COUNT(*) FROM chargements") == [(1,)]

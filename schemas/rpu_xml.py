@@ -96,7 +96,9 @@ class _Collector:
         self._depth -= 1
         if len(value) >= 15 and contains_nir(value):  # after entity and character references are resolved
             raise nir_refusal(self.name, f"{self._place()}, {xml_place(tag)}")
-        if tag == "ETABLISSEMENT":
+        if self._patient is not None and not self._in_header and tag in FIELDS:  # most elements
+            self._patient[FIELDS[tag]] = value
+        elif tag == "ETABLISSEMENT":
             self._in_header = False
         elif self._in_header and tag in HEADER:
             self.header[tag] = value

@@ -60,9 +60,9 @@ def row_by_row(conn: Connection, frame: pl.DataFrame) -> None:
 def fresh(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
+        drop(url)
         admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}"'))
             conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
         admin.dispose()
     else:
@@ -105,6 +105,15 @@ def main() -> None:
                 measure(url, path, frame.head(5_000))  # warm-up: imports, prepared statements
                 rate, cpu = measure(url, path, frame)
                 print(f"{backend:<11} {label:<27} {rate:>10,.0f} lignes/s  CPU client {cpu:5.2f} s")
+    drop(args.postgres)
+
+
+def drop(url: str) -> None:
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}"'))
+    admin.dispose()
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ process's own high-water mark (bench/ingestion_child.py says why not plain `ru_m
 paths run one after the other, discovery and reading first: every path then finds the files in
 the page cache. The ratios printed at the end are the project's load rows/s over the
 polars+ADBC reference of the same backend and over the pandas script. The machine's load
-average is printed with the figures (the machine may be shared).
+average is printed before and after the run and, per path, when it started ("charge": on a
+shared machine, compare figures taken under similar load only).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Run:
     processus: int | None = None
     result: dict = field(default_factory=dict)
     error: str | None = None
+    load: float = 0.0  # the machine's 1-minute load average when the path started
 
     def rate(self, rows: int) -> float | None:
         return rows / self.result["duree_s"] if self.result.get("duree_s") else None
@@ -182,6 +184,7 @@ def _reference_target(backend: str, tmp: Path, pg_admin: str,
 
 
 def _execute(run: Run) -> None:
+    run.load = os.getloadavg()[0]
     done = subprocess.run([sys.executable, "-m", "bench.ingestion_child", run.path],
                           input=json.dumps(run.params), capture_output=True, text=True, cwd=ROOT,
                           check=False)
@@ -217,7 +220,7 @@ def _report(args: argparse.Namespace, inbox: Inbox, folder: Path, runs: list[Run
         f"après {_load(load_after)} ; {os.cpu_count()} cœurs",
         "",
         f"{'chemin':<44}{'base':<12}{'lignes':>12}{'durée (s)':>11}{'dont imports':>14}"
-        f"{'lignes/s':>11}{'RSS max (Mo)':>22}",
+        f"{'lignes/s':>11}{'RSS max (Mo)':>22}{'charge':>8}",
     ]
     for run in runs:
         head = f"{run.label:<44}{BACKENDS[run.backend]:<12}"
@@ -227,7 +230,7 @@ def _report(args: argparse.Namespace, inbox: Inbox, folder: Path, runs: list[Run
         r = run.result
         produced = f"{r['fichiers']} fichiers" if "fichiers" in r else _n(r["lignes"])
         lines.append(head + f"{produced:>12}{r['duree_s']:>11.1f}{r['imports_s']:>14.1f}"
-                     f"{_n(run.rate(inbox.rows) or 0):>11}{_rss(run):>22}")
+                     f"{_n(run.rate(inbox.rows) or 0):>11}{_rss(run):>22}{run.load:>8.1f}")
     lines += ["", *_ratios(runs, inbox.rows)]
     if runs and all(r.processus is None for r in runs if r.path == "chargement"):
         lines.append("processus de lecture : l'ingestion du projet n'en prend pas le nombre "

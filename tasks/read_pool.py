@@ -37,7 +37,9 @@ def pool(workers: int) -> ProcessPoolExecutor:
         return _pool[1]
     shutdown()
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["tasks.reading"])
+    # The RPU row rules (pandera, ~1 s to import) too: each worker would otherwise pay it on its
+    # first file. Imports only: no polars query runs in the fork server (forking after one can hang).
+    context.set_forkserver_preload(["tasks.reading", "schemas.rpu_model", "schemas.pandera_rules"])
     _pool = (workers, ProcessPoolExecutor(workers, mp_context=context, initializer=_private_files))
     return _pool[1]
 

@@ -8,20 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+# The producers' vocabularies are the generator's (one table each), not a second copy.
+from generator.conventions import PMSI_SNDS, RPU_REGIONAL
 from tests.builders import RPU_HEADER
 from tests.builders_annuaire import COLUMNS, activity
 from tests.builders_hopital import PMSI_HEADER, xml_patient
 from tests.builders_xlsx import patientele_rows, save
 
 PARIS = ZoneInfo("Europe/Paris")
-# Regional RPU CSV vocabulary (canonical → producer's header); `diag_ass` is a count, not a list.
-RPU_REGIONAL = {"cp": "CODE_POSTAL", "orient": "ORIENTATION", "entree": "DATE_HEURE_ENTREE",
-                "sortie": "Date sortie", "gravite": "CCMU", "mode_sortie": "Mode sortie"}
-PMSI_SNDS = {"finess": "ETA_NUM", "num_rsa": "RSA_NUM", "nir_ano_17": "NIR_ANO_17", "sexe": "COD_SEX",
-             "age": "AGE_ANN", "cp_residence": "BDI_COD", "mode_entree": "ENT_MOD", "provenance": "ENT_PRV",
-             "mode_sortie": "SOR_MOD", "destination": "SOR_DES", "ghm": "GRG_GHM", "dp": "DGN_PAL",
-             "dr": "DGN_REL", "nb_rum": "NBR_RUM", "date_entree": "EXE_SOI_DTD",
-             "date_sortie": "EXE_SOI_DTF"}
 
 
 def iso_utc(local: str, k: int) -> str:

@@ -120,12 +120,11 @@ def load_in_batches(settings: Settings, matched: list[Delivery], lots: int, repo
     try:
         mark = registry_mark(engine)
         earlier = [already_processed(d, mark) for d in archived]  # an earlier run's: nothing to load
-        unread = [d for d, before in zip(archived, earlier, strict=True)
-                  if before is None and not travels_by_name(d)]
+        pending = [d for d, before in zip(archived, earlier, strict=True) if before is None]
+        unread = [d for d in pending if not travels_by_name(d)]
         if unread:  # refused unread: their names stay out of the Prefect API
             load_deliveries(unread, settings)
-        remote = [d for d, before in zip(archived, earlier, strict=True)
-                  if before is None and travels_by_name(d)]
+        remote = [d for d in pending if travels_by_name(d)]
         failed = run_batches(partition(remote, lots)) if remote else []
         outcomes = outcomes_since(engine, archived, mark)
     finally:

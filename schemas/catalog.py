@@ -25,6 +25,7 @@ FILE_TYPES: list[FileType] = [
     cpam_patientele_mt.FILE_TYPE, cpam_prado.FILE_TYPE, cpam_depistage.FILE_TYPE,
     cpts_activite.FILE_TYPE, cpts_annexe.FILE_TYPE,
 ]
+TYPES: dict[str, FileType] = {t.code: t for t in FILE_TYPES}  # by code, as the registry names them
 
 
 def match(provider: str, name: str) -> tuple[FileType, object] | None:

@@ -17,6 +17,7 @@ from schemas.workbook_labels import DEPISTAGES, accepted_list, match_label
 from schemas.xlsx_io import Table, find_table, int_of, load, number_of, text_of
 from warehouse.tables.cpam import cpam_depistage
 
+SHEET = "Dépistage"
 COLUMNS = {"depistage": "Dépistage", "population_cible": "Population cible",
            "population_depistee": "Population dépistée", "taux_fourni": "Taux (%)"}
 TOLERANCE = 0.1  # percentage points
@@ -25,7 +26,7 @@ TOLERANCE = 0.1  # percentage points
 def read(ctx: ReadContext) -> Extract:
     year = int(ctx.match["annee"])
     book = load(ctx.path, ctx.name, ctx.limits)
-    table = find_table(book.sheet("Dépistage"), ctx.name, COLUMNS)
+    table = find_table(book.sheet(SHEET), ctx.name, COLUMNS)
     territoire, title_anomalies = territory_from_title(table.sheet, table.header_row, ctx.name,
                                                        ctx.match["territoire"])
     rows: list[dict[str, Any]] = []

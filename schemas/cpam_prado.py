@@ -14,13 +14,14 @@ from schemas.workbook_labels import VOLETS_PRADO, accepted_list, match_label
 from schemas.xlsx_io import Table, date_of, find_table, int_of, load, text_of
 from warehouse.tables.cpam import cpam_prado
 
+SHEET = "PRADO"
 COLUMNS = {"mois": "Mois", "volet": "Volet", "patients_inclus": "Patients inclus"}
 
 
 def read(ctx: ReadContext) -> Extract:
     year = int(ctx.match["annee"])
     book = load(ctx.path, ctx.name, ctx.limits)
-    table = find_table(book.sheet("PRADO"), ctx.name, COLUMNS)
+    table = find_table(book.sheet(SHEET), ctx.name, COLUMNS)
     territoire, title_anomalies = territory_from_title(table.sheet, table.header_row, ctx.name,
                                                        ctx.match["territoire"])
     rows: list[dict[str, Any]] = []

@@ -56,8 +56,8 @@ CSV_TYPES: dict[str, tuple[list[str], list[str]]] = {
 }
 # Workbook types: the sheets that must all be there.
 SHEETS: dict[str, tuple[str, ...]] = {
-    "cpam_patientele_mt": (cpam_patientele_mt.SHEET,), "cpam_prado": ("PRADO",),
-    "cpam_depistage": ("Dépistage",), "cpts_activite": ("Paramètres", "Adhérents", "Actions"),
+    "cpam_patientele_mt": (cpam_patientele_mt.SHEET,), "cpam_prado": (cpam_prado.SHEET,),
+    "cpam_depistage": (cpam_depistage.SHEET,), "cpts_activite": ("Paramètres", "Adhérents", "Actions"),
     "cpts_annexe": ("Paramètres", "Enveloppes", "Indicateurs"),
 }
 SAS_PREFIX = {"sas_creneaux": "SAS_creneaux", "sas_rdv": "SAS_rdv"}
@@ -79,7 +79,11 @@ class Identified:
         return self.file_type.extraction_from_name(self.match)
 
     def anomaly(self, name: str) -> Anomaly:
-        return Anomaly("nom", IDENTIFIED, 1, f"{redact(name)} lu comme {self.canonical}"[:120])
+        return identified_anomaly(name, self.canonical)
+
+
+def identified_anomaly(name: str, canonical: str) -> Anomaly:
+    return Anomaly("nom", IDENTIFIED, 1, f"{redact(name)} lu comme {canonical}"[:120])
 
 
 def identify(types: list[FileType], provider: str, path: Path, name: str,
@@ -103,11 +107,15 @@ def identify(types: list[FileType], provider: str, path: Path, name: str,
 
 
 def context_for(file_type: FileType, path: Path, name: str, pseudo_key: bytes,
-                departements: tuple[str, ...], limits: Limits) -> tuple[ReadContext, list[Anomaly]]:
-    """The reader's context: from the name when it matches, else from the content (with the
-    anomaly naming the delivered name); the messages keep naming the file as delivered."""
+                departements: tuple[str, ...], limits: Limits,
+                identified_as: str | None = None) -> tuple[ReadContext, list[Anomaly]]:
+    """The reader's context: from the name when it matches, else from the canonical name the
+    content gave at discovery (`identified_as`) or gives now (with the anomaly naming the delivered
+    name); the messages keep naming the file as delivered."""
     found = file_type.matches(name)
     anomalies: list[Anomaly] = []
+    if found is None and identified_as and (known := file_type.matches(identified_as)):
+        found, anomalies = known, [identified_anomaly(name, identified_as)]
     if found is None:
         try:
             identified = identify([file_type], file_type.provider, path, name, limits)

@@ -28,6 +28,7 @@ from warehouse.loading import (
     known_statuses,
     load_extract,
     record_refusal,
+    seen_before,
 )
 from warehouse.runs import Interrupted
 
@@ -80,7 +81,8 @@ def ingest_deliveries(engine: Engine, deliveries: list[Delivery], settings: Sett
             archived = archiver(delivery)
             assert archived.sha256 and archived.local_path and archived.file_type
             yield archived, None if archived.sha256 in known else ReadJob(
-                archived.file_type, archived.local_path, archived.name, key, regions, settings.limits)
+                archived.file_type, archived.local_path, archived.name, key, regions, settings.limits,
+                archived.identifie)
 
     out = []
     for archived, result in read_in_order(jobs(), workers or settings.lecture_processus, reader):
@@ -98,7 +100,7 @@ def write_delivery(engine: Engine, delivery: Delivery, result: Extract | Refusal
                    settings: Settings, known: dict[str, str]) -> LoadOutcome:
     """Load one read delivery, or record why it is refused (one transaction)."""
     if delivery.sha256 in known:  # by an earlier run, or by this one since it was read
-        return LoadOutcome("deja_charge" if known[delivery.sha256] == "charge" else "deja_refuse", None)
+        return seen_before(known[delivery.sha256])
     assert result is not None
     file_type = TYPES[delivery.file_type]
     info = DeliveryInfo(delivery.provider, file_type.code, delivery.name, delivery.sha256,

@@ -16,18 +16,16 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
 from cpts.nir import redact
-from schemas.catalog import FILE_TYPES
+from schemas.catalog import TYPES
 from tasks.inbox import Delivery
-from warehouse.loading import LoadOutcome
+from warehouse.loading import LOADED, LoadOutcome, seen_before
 from warehouse.tables.registre import chargements
 
-TYPES = {t.code: t for t in FILE_TYPES}
 # File types writing the same rows: one partition (the RPU CSV and XML of a FINESS replace the
 # same passages).
 SHARED_FAMILY = {"rpu_csv": "passages_urgences", "rpu_xml": "passages_urgences"}
 # Name groups naming the slice a file replaces, in order of preference.
 SCOPE_GROUPS = ("finess", "finess_o", "finess_c", "territoire")
-LOADED = ("charge", "remplace")
 
 PartitionKey = tuple[str, str | None]
 
@@ -114,7 +112,7 @@ def already_processed(delivery: Delivery, mark: RegistryMark) -> LoadOutcome | N
     status = mark.known.get(delivery.sha256 or "")
     if status is None:
         return None
-    return LoadOutcome("deja_charge" if status == "charge" else "deja_refuse", None)
+    return seen_before(status)
 
 
 def outcomes_since(engine: Engine, deliveries: Sequence[Delivery],
@@ -142,7 +140,7 @@ def outcomes_since(engine: Engine, deliveries: Sequence[Delivery],
             taken[sha] = row["statut"]
             outcomes.append(_outcome(row))
         elif sha in taken:
-            outcomes.append(LoadOutcome("deja_charge" if taken[sha] in LOADED else "deja_refuse", None))
+            outcomes.append(seen_before(taken[sha]))
         else:
             outcomes.append(None)
     return outcomes

@@ -15,12 +15,11 @@ from pathlib import Path
 from cpts.config import Limits
 from cpts.nir import redact
 from schemas.base import Extract, FileRejected, FileType, ReadContext
-from schemas.catalog import FILE_TYPES
+from schemas.catalog import TYPES
 from schemas.screening import refuse_nir_in_name
 from schemas.sniffing import context_for
 
 log = logging.getLogger(__name__)
-TYPES = {t.code: t for t in FILE_TYPES}
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,7 @@ class ReadJob:
     pseudo_key: bytes
     departements: tuple[str, ...]
     limits: Limits
+    identified_as: str | None = None  # canonical name the content gave at discovery: not sniffed again
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,8 @@ def read_job(job: ReadJob) -> Extract:
     kind = TYPES[job.file_type]
     refuse_nir_in_name(job.name)  # before the content is sniffed for a name that matches nothing
     ctx, identified = context_for(kind, Path(job.path), job.name, job.pseudo_key, job.departements,
-                                  job.limits)
-    extract = read_delivery(kind, ctx)
+                                  job.limits, job.identified_as)
+    extract = kind.read(ctx)  # the delivered name was screened above (`read_delivery` would again)
     extract.anomalies = [*identified, *extract.anomalies]  # identified by content: the name it had
     return extract
 

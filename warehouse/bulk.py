@@ -7,7 +7,7 @@ Never Python per row for a delivery's facts:
   database, which the caller's connection ATTACHes inside its transaction and copies with one
   `INSERT … SELECT`: the load stays one transaction of one connection. The staging database is
   detached and removed when the connection goes back to the pool (after commit or rollback).
-  Small frames (registry rows, rejects) take `executemany`, cheaper than a staging file.
+  An in-memory database has no folder for a staging file: it takes `executemany`.
 Temporal values are written as text in the form sqlite3's adapters always wrote
 (`AAAA-MM-JJ`, `AAAA-MM-JJ HH:MM:SS[.ffffff]`), so SQL comparisons on stored dates are unchanged.
 """
@@ -24,7 +24,9 @@ import polars as pl
 from sqlalchemy import Connection, Table, event
 
 BATCH_ROWS = 100_000
-STAGE_MIN_ROWS = 1  # below this, a staging file costs more than it saves
+# Every non-empty frame is staged, so every SQLite test exercises the path facts take; executemany
+# remains for in-memory databases (no folder for a staging file).
+STAGE_MIN_ROWS = 1
 _STAGED = "cpts_staged"  # DBAPI connection info: [(alias, path)] to detach at check-in
 _aliases = itertools.count()
 

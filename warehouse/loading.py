@@ -46,6 +46,14 @@ class LoadOutcome:
     message: str | None = None
 
 
+LOADED = ("charge", "remplace")  # statuses of a file whose rows entered the warehouse
+
+
+def seen_before(status: str) -> LoadOutcome:
+    """A file whose bytes were already processed (`status`): « déjà chargé » or « déjà refusé »."""
+    return LoadOutcome("deja_charge" if status in LOADED else "deja_refuse", None)
+
+
 def lock_writers(conn: Connection) -> None:
     """One writing transaction at a time (SQLite: BEGIN IMMEDIATE already did it): quality,
     materialisation, catalogue, contracts, migrations. Waiting for another writer is normal, so
@@ -93,7 +101,7 @@ def loaded_id(conn: Connection, sha256: str) -> int | None:
     """The batch that already loaded these exact bytes, if any."""
     return conn.execute(
         select(chargements.c.id).where(
-            and_(chargements.c.sha256 == sha256, chargements.c.statut.in_(["charge", "remplace"]))
+            and_(chargements.c.sha256 == sha256, chargements.c.statut.in_(LOADED))
         ).limit(1)
     ).scalar_one_or_none()
 
@@ -112,7 +120,7 @@ def newer_loaded(conn: Connection, info: DeliveryInfo, scope: Scope, extraction:
         select(func.max(chargements.c.date_extraction)).where(and_(
             chargements.c.type_fichier == info.type_fichier,
             scopes.same_key(scope.key()),
-            chargements.c.statut.in_(["charge", "remplace"]),
+            chargements.c.statut.in_(LOADED),
         ))
     ).scalar_one_or_none()
     return latest is not None and latest > extraction

@@ -83,7 +83,7 @@ def same_key(key: ScopeKey) -> ColumnElement[bool]:
 
 def same_key_as(load: Mapping[str, object]) -> ColumnElement[bool]:
     """Registry rows with the same scope key as the registry row `load`."""
-    return and_(*(column.is_not_distinct_from(load[column.name]) for column in KEY_COLUMNS.values()))
+    return same_key(ScopeKey(**{field: load[column.name] for field, column in KEY_COLUMNS.items()}))
 
 
 def refresh_validity(conn: Connection) -> None:

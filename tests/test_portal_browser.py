@@ -101,6 +101,13 @@ def browser(observatoire) -> Iterator:
         chromium.close()
 
 
+def open_page(page, selector: str) -> None:
+    """Click a link or button that opens a page and wait until it is loaded: the next navigation
+    would otherwise abort its stylesheet (recorded as a failed request)."""
+    page.click(selector)
+    page.wait_for_load_state()
+
+
 class Network:
     """Every request leaving 127.0.0.1 is aborted and recorded; failed requests are recorded too."""
 
@@ -156,7 +163,7 @@ def test_the_coordinator_drops_a_workbook_starts_the_nightly_and_reads_every_res
     capture(page, "01-connexion", tmp_path)
     page.fill("#identifiant", "coordinatrice")
     page.fill("#mot_de_passe", PASSWORD)
-    page.click("button[type=submit]")
+    open_page(page, "button[type=submit]")
     assert page.url == f"{portal}/fichiers"
 
     # A POST without the session's token is refused, even logged in.
@@ -165,9 +172,9 @@ def test_the_coordinator_drops_a_workbook_starts_the_nightly_and_reads_every_res
 
     page.goto(f"{portal}/depot")
     page.set_input_files("#fichiers", str(workbook))
-    page.click("#deposer")
+    open_page(page, "#deposer")
     assert "1 fichier(s) déposé(s)" in page.inner_text("main")
-    page.click("#lancer")
+    open_page(page, "#lancer")
     link = page.locator("a", has_text="Suivre l'exécution dans Prefect")
     run_url = link.get_attribute("href")
     assert run_url.startswith(f"{local.ui_url}/runs/flow-run/")
@@ -216,7 +223,7 @@ def test_the_coordinator_drops_a_workbook_starts_the_nightly_and_reads_every_res
     page.goto(f"{portal}/qualite")
     assert "Derniers contrôles" in page.inner_text("main")
     capture(page, "07-qualite", tmp_path)
-    page.click("#data-docs")
+    open_page(page, "#data-docs")
     page.click("ul.docs a >> nth=0")
     page.wait_for_load_state("networkidle")
     assert "Observatoire CPTS" in page.inner_text("body")

@@ -15,7 +15,6 @@ import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName, FlowRunFilter
-from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.workers.process import ProcessWorker
 from sqlalchemy import Engine, text
 
@@ -36,6 +35,7 @@ from tasks.lots import (
 from tests.builders import month_of_passages, write_rpu_csv
 from tests.builders_hopital import stays, write_pmsi, write_rpu_xml, xml_passage
 from tests.conftest import TEST_KEY, clone_pg_database, drop_pg_database
+from tests.prefect_local import client_of
 from warehouse.db import make_engine
 from warehouse.loading import LoadOutcome
 from warehouse.tables import metadata
@@ -258,12 +258,12 @@ def test_two_workers_share_a_nightly_each_file_loaded_once_and_the_warehouse_equ
                          extra_env={**env, "PREFECT_WORKER_QUERY_SECONDS": "1"})
     try:
         local.start_server()
-        with temporary_settings({PREFECT_API_URL: local.api_url}):
+        with client_of(local):
             create_pool()
         for name in ("ouvrier-1", "ouvrier-2"):  # one batch at a time each: the second is the other's
             local.start_worker(name=name, limit=1)
         local.run_cli("deploy", "--name", "lots")  # prefect.yaml's deployment, while the workers start
-        with temporary_settings({PREFECT_API_URL: local.api_url}):
+        with client_of(local):
             wait_for_workers({"ouvrier-1", "ouvrier-2"})
             started = time.monotonic()
             spread = chargement_nocturne(lots=2, return_state=True)

@@ -25,12 +25,12 @@ from openpyxl import load_workbook
 from prefect.blocks.system import Secret
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
-from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from cpts.serve import LocalPrefect, free_port
 from generator import generate
 from portal.auth import hash_password
 from tests.conftest import TEST_KEY
+from tests.prefect_local import client_of
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -74,7 +74,7 @@ def observatoire(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: p
     })
     try:  # exactly what `cpts serve` does
         local.start_server()
-        with temporary_settings({PREFECT_API_URL: local.api_url}):
+        with client_of(local):
             Secret(value=TEST_KEY).save("cpts-pseudo-key", overwrite=True)
         local.prepare()
         local.deploy_all()
@@ -142,7 +142,7 @@ def wait_for_run(local: LocalPrefect, run_id: str, timeout: float = 240) -> dict
 
 
 def run_artifacts(local: LocalPrefect, run_id: str) -> tuple[dict, dict]:
-    with temporary_settings({PREFECT_API_URL: local.api_url}), get_client(sync_client=True) as client:
+    with client_of(local), get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
             flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
         deployments = {d.name: d for d in client.read_deployments()}

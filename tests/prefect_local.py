@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from prefect._internal.concurrency.services import _QueueServiceBase
 from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.utilities.asyncutils import run_coro_as_sync
 
 from cpts.serve import LocalPrefect
 
@@ -26,4 +27,8 @@ def client_of(local: LocalPrefect) -> Iterator[None]:
         try:
             yield
         finally:
-            _QueueServiceBase.drain_all(timeout=DRAIN_TIMEOUT_S)  # one registry shared by every service
+            run_coro_as_sync(_drain())  # in a thread of its own when a loop runs here (Playwright)
+
+
+async def _drain() -> None:
+    await _QueueServiceBase.drain_all(timeout=DRAIN_TIMEOUT_S)  # one registry shared by every service

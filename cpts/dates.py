@@ -50,15 +50,45 @@ def parse_iso_text(expr: pl.Expr, *, date_alone_is_midnight: bool = False) -> pl
     """`parse_datetime` of text already through `iso_text`. polars does not share the common text
     between the candidate formats: a reader materialising it first (`with_columns`) parses several
     times faster."""
+    return pl.coalesce(_candidates(expr, date_alone_is_midnight))
+
+
+def _candidates(expr: pl.Expr, date_alone_is_midnight: bool) -> list[pl.Expr]:
+    """One parse per accepted format. Each is exact, so a text matches one format at most."""
     with_offset = expr.str.to_datetime(OFFSET_FORMAT, strict=False, time_zone="UTC")
     candidates = [
         with_offset.dt.convert_time_zone(PARIS).dt.replace_time_zone(None),
         *(expr.str.to_datetime(fmt, strict=False, exact=True) for fmt in DATETIME_FORMATS),
     ]
     if date_alone_is_midnight:
-        candidates += [expr.str.to_date(fmt, strict=False, exact=True).cast(pl.Datetime("us"))
+        candidates += [expr.str.to_date(fmt, strict=False, exact=True)
                        for fmt in DATE_FORMATS[:2]]
-    return pl.coalesce([c.cast(pl.Datetime("us")) for c in candidates])
+    return [c.cast(pl.Datetime("us")) for c in candidates]
+
+
+def parse_iso_column(text: pl.Series, *, date_alone_is_midnight: bool = False) -> pl.Series:
+    """`parse_iso_text` of a column of text already through `iso_text`, each format tried only on
+    the values the formats before it left unread. A file writes its dates one way: after the
+    first format that reads anything, usually nothing is left. The formats are exclusive, so
+    starting with the one that reads the first value gives what the fixed order gives."""
+    name = text.name
+    candidates = _candidates(pl.col(name), date_alone_is_midnight)
+    todo = text.to_frame().with_row_index("_i").filter(pl.col(name).is_not_null())
+    if todo.height:
+        first = todo.head(1).select(c.alias(f"_{i}") for i, c in enumerate(candidates)).row(0)
+        hits = [i for i, value in enumerate(first) if value is not None]
+        candidates = [candidates[i] for i in hits] + [c for i, c in enumerate(candidates) if i not in hits]
+    parsed = []
+    for candidate in candidates:
+        if not todo.height:
+            break
+        read = todo.with_columns(candidate.alias("_v"))
+        parsed.append(read.filter(pl.col("_v").is_not_null()).select("_i", "_v"))
+        todo = read.filter(pl.col("_v").is_null()).drop("_v")
+    out = pl.Series(name, [None] * text.len(), dtype=pl.Datetime("us"))
+    for found in parsed:
+        out = out.scatter(found["_i"], found["_v"])
+    return out
 
 
 def datetime_of(text: str | None, *, date_alone_is_midnight: bool = False) -> datetime | None:

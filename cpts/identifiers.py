@@ -73,6 +73,14 @@ def finess_valid_expr(value: pl.Expr) -> pl.Expr:
     return shape & luhn_expr(digits, 9)
 
 
+def finess_invalid(frame: pl.DataFrame, column: str = "finess") -> pl.Expr:
+    """True where `column` holds an invalid FINESS (null stays null), for a rule over `frame`. The
+    key is computed once per distinct value: a file names one establishment, or a few."""
+    distinct = frame.select(pl.col(column).unique().drop_nulls())
+    invalid = distinct.filter(~finess_valid_expr(pl.col(column)))[column]
+    return pl.col(column).is_in(invalid.implode())
+
+
 def rpps_from_id_nat_expr(value: pl.Expr) -> pl.Expr:
     """`rpps_from_id_nat` for a whole column at once: the 11-digit RPPS, or null."""
     national = (value.str.len_chars() == 12) & value.str.starts_with("8")

@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from cpts.dates import parse_date
-from cpts.identifiers import finess_valid_expr
+from cpts.identifiers import finess_invalid
 from cpts.pseudonym import pseudonymise
 from cpts.residence import with_communes
 from schemas import rpu
@@ -86,12 +86,12 @@ def normalise(raw: pl.DataFrame, key: bytes) -> pl.DataFrame:
     return with_communes(frame, "commune_residence", insee="commune_residence").collect()
 
 
-def row_rules() -> list[tuple[str, pl.Expr, str]]:
+def row_rules(typed: pl.DataFrame) -> list[tuple[str, pl.Expr, str]]:
     absent = "valeur obligatoire absente"
     rules: list[tuple[str, pl.Expr, str]] = [(c, pl.col(c).is_null(), absent) for c in REQUIRED]
     return [
         *rules,
-        ("finess", ~finess_valid_expr(pl.col("finess")),
+        ("finess", finess_invalid(typed),
          "FINESS : clé de contrôle invalide (Luhn)"),
         ("mode_entree", ~pl.col("mode_entree").is_in(MODE_ENTREE),
          "mode_entree hors liste (0, 6, 7, 8, N, O)"),
@@ -146,7 +146,7 @@ def read(ctx: ReadContext) -> Extract:
     typed = normalise(raw, ctx.pseudo_key)
     raw = raw.drop("nir_ano_17")  # nothing downstream may see the raw key
     anomalies += lost_values(raw, typed, {c: c for c in [*CODES, "age", "nb_rum", "commune_residence"]})
-    rejects = rule_rejects(typed, unreadable_dates(raw, typed) + row_rules())
+    rejects = rule_rejects(typed, unreadable_dates(raw, typed) + row_rules(typed))
     rejects += duplicate_rejects(typed, "num_rsa", "num_rsa en double dans le fichier")
     rejects = one_per_line(rejects)
     valid = drop_rejected(typed, rejects)

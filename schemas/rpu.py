@@ -10,8 +10,8 @@ from datetime import date, datetime
 
 import polars as pl
 
-from cpts.dates import age_in_years, iso_text, parse_date, parse_iso_text
-from cpts.identifiers import finess_valid, finess_valid_expr
+from cpts.dates import age_in_years, iso_text, parse_date, parse_iso_column
+from cpts.identifiers import finess_invalid, finess_valid
 from cpts.labels import non_ascii_chars
 from cpts.residence import with_communes
 from schemas.base import (
@@ -62,14 +62,14 @@ def normalise(raw: pl.DataFrame) -> pl.DataFrame:
 
 def normalised(raw: pl.DataFrame) -> pl.LazyFrame:
     """`normalise` as one lazy query, residence included."""
-    lazy = raw.lazy().with_columns([pl.lit(None, pl.String).alias(c) for c in COLUMNS
-                                    if c not in raw.columns])
+    present = raw.with_columns([pl.lit(None, pl.String).alias(c) for c in COLUMNS if c not in raw.columns])
     up = {c: pl.col(c).str.to_uppercase() for c in ("sexe", "transport", "transport_pec", "gravite",
                                                     "orient")}
-    lazy = lazy.with_columns(entree=iso_text("entree"), sortie=iso_text("sortie")).with_columns(
+    iso = present.select(iso_text("entree"), iso_text("sortie"))  # format by format, eagerly
+    lazy = present.lazy().with_columns(
         finess=pl.col("finess").str.to_uppercase().str.zfill(9),
-        entree=parse_iso_text(pl.col("entree")),
-        sortie=parse_iso_text(pl.col("sortie")),
+        entree=parse_iso_column(iso["entree"]),
+        sortie=parse_iso_column(iso["sortie"]),
         naissance=parse_date("naissance"),
         dp=_cim10(pl.col("dp")),
         motif=pl.when(pl.col("motif").str.len_chars() <= 20).then(pl.col("motif")),
@@ -106,7 +106,7 @@ def validate(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Reject]
     rejects = rule_rejects(frame, [
         ("entree", pl.col("entree").is_null(), REASONS["entree"]),
         ("finess", pl.col("finess").is_null(), REASONS["finess"]),
-        ("finess", ~finess_valid_expr(pl.col("finess")), REASONS["finess"]),
+        ("finess", finess_invalid(frame), REASONS["finess"]),
     ])
     candidates = drop_rejected(frame, rejects)
     rejects += validate_rows(PassageUrgences, candidates, REASONS | {

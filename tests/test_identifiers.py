@@ -7,6 +7,7 @@ import random
 import polars as pl
 
 from cpts.identifiers import (
+    finess_invalid,
     finess_valid,
     finess_valid_expr,
     luhn_key,
@@ -49,6 +50,13 @@ def test_finess_column_check_agrees_with_the_value_check() -> None:
     assert checked[:-1] == [finess_valid(v) for v in values]
     assert checked[-1] is None
     assert sum(checked[:-1]) >= 400 and not all(checked[:-1])  # both outcomes were exercised
+
+
+def test_a_rule_flags_the_invalid_finess_of_a_column_computed_once_per_distinct_value() -> None:
+    values = _finess_values(random.Random(17))
+    frame = pl.DataFrame({"v": [*values, *values[:50], None]}, schema={"v": pl.String})
+    flagged = frame.select(finess_invalid(frame, "v").fill_null(False))["v"].to_list()
+    assert flagged == [v is not None and not finess_valid(v) for v in frame["v"]]
 
 
 def test_rpps_column_form_agrees_with_the_value_form() -> None:

@@ -1,6 +1,6 @@
 """Reference data: communes, populations, postal codes, territories."""
 
-from sqlalchemy import Column, Integer, String, Table
+from sqlalchemy import Column, Index, Integer, String, Table
 
 from warehouse.tables.base import metadata
 
@@ -41,6 +41,8 @@ territoires_communes = Table(
     "territoires_communes", metadata,
     Column("territoire", String(60), primary_key=True),
     Column("code_insee", String(5), primary_key=True),
+    # Residence attribution looks territories up by commune, once per loaded row.
+    Index("ix_territoires_communes_code_insee", "code_insee", "territoire"),
     comment="Communes de chaque territoire de CPTS",
 )
 
@@ -48,6 +50,7 @@ territoires_codes_postaux = Table(
     "territoires_codes_postaux", metadata,
     Column("territoire", String(60), primary_key=True),
     Column("code_postal", String(5), primary_key=True),
+    Index("ix_territoires_codes_postaux_code_postal", "code_postal", "territoire"),
     comment="Codes postaux dont toutes les communes sont dans le territoire",
 )
 

@@ -1,0 +1,32 @@
+"""Given a warehouse, when a load attributes its rows to territories of residence, then each
+commune and postal code is found through an index — not by scanning the territories' tables once
+per row, which a country's 1 000 territories would make quadratic."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, inspect, text
+
+from warehouse.residence import ATTRIBUTIONS, _insert_sql
+
+
+def test_the_territories_are_indexed_by_commune_and_postal_code(engine: Engine) -> None:
+    indexes = {table: {tuple(ix["column_names"]) for ix in inspect(engine).get_indexes(table)}
+               for table in ("territoires_communes", "territoires_codes_postaux")}
+    assert ("code_insee", "territoire") in indexes["territoires_communes"]
+    assert ("code_postal", "territoire") in indexes["territoires_codes_postaux"]
+
+
+def test_sqlite_attributes_a_load_by_index_searches_only(tmp_path) -> None:
+    from warehouse.db import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'entrepot.sqlite'}")
+    upgrade(engine)
+    with engine.begin() as conn:  # a country's territories, with the planner's statistics
+        conn.execute(text("INSERT INTO territoires_communes (territoire, code_insee) VALUES (:t, :c)"),
+                     [{"t": f"cpts-{i // 30}", "c": f"{i:05d}"} for i in range(30_000)])
+        conn.execute(text("ANALYZE"))
+        for fact in ATTRIBUTIONS:
+            plan = [row[-1] for row in conn.execute(text(
+                "EXPLAIN QUERY PLAN " + _insert_sql(fact, "f.chargement_id = 1")))]
+            assert not [step for step in plan if step.startswith("SCAN")], plan
+    engine.dispose()

@@ -156,6 +156,8 @@ class FileType:
     coordinator: bool = False  # coordinator workbooks: no reject threshold, scope rows rejected
     monotonic: bool = False  # cumulative files never go backwards (PMSI)
     streamed: bool = False  # read in streaming (Annuaire): its own, larger size limit
+    # Several files in one plan, each with its own outcome (many small files: RPU CSV).
+    read_many: Callable[[list[ReadContext]], list[Extract | FileRejected]] | None = None
 
     def matches(self, name: str) -> re.Match[str] | None:
         return self.pattern.fullmatch(name)
@@ -208,20 +210,28 @@ def required_rejects(frame: pl.DataFrame, columns: dict[str, str]) -> list[Rejec
 def lost_anomalies(raw: pl.DataFrame, typed: pl.DataFrame, pairs: dict[str, str]) -> list[Anomaly]:
     """Optional values present in `raw[src]` but null in `typed[dst]` (code or format out of its
     list), counted with a first example, all columns in one pass."""
+    return lost_anomalies_by(raw, typed, pairs, pl.lit(0)).get(0, [])
+
+
+def lost_anomalies_by(raw: pl.DataFrame, typed: pl.DataFrame, pairs: dict[str, str],
+                      group: pl.Expr) -> dict[int, list[Anomaly]]:
+    """`lost_anomalies` of each group of rows (`group` over `typed`, e.g. the file of a batch)."""
     pairs = {src: dst for src, dst in pairs.items() if src in raw.columns}
-    if not pairs:
-        return []
+    if not pairs or not typed.height:
+        return {}
     both = pl.concat([raw.select(list(pairs)).rename(lambda c: f"r_{c}"),
-                      typed.select(list(dict.fromkeys(pairs.values()))).rename(lambda c: f"t_{c}")],
+                      typed.select(*dict.fromkeys(pairs.values()), _groupe=group)
+                      .rename(lambda c: c if c == "_groupe" else f"t_{c}")],
                      how="horizontal")
     lost = {src: pl.col(f"r_{src}").is_not_null() & pl.col(f"t_{dst}").is_null()
             for src, dst in pairs.items()}
-    stats = both.select(
+    stats = both.group_by("_groupe").agg(
         *[cond.sum().alias(f"n_{src}") for src, cond in lost.items()],
         *[pl.col(f"r_{src}").filter(cond).first().alias(f"e_{src}") for src, cond in lost.items()],
-    ).row(0, named=True)
-    return [Anomaly(dst, "code_hors_liste", int(stats[f"n_{src}"]), str(stats[f"e_{src}"])[:120])
-            for src, dst in pairs.items() if stats[f"n_{src}"]]
+    )
+    return {int(row["_groupe"]): [
+        Anomaly(dst, "code_hors_liste", int(row[f"n_{src}"]), str(row[f"e_{src}"])[:120])
+        for src, dst in pairs.items() if row[f"n_{src}"]] for row in stats.iter_rows(named=True)}
 
 
 def value_anomalies(raw: pl.DataFrame, typed: pl.DataFrame, columns: list[str]) -> list[Anomaly]:

@@ -6,6 +6,7 @@ turned into an age at ENTREE and dropped; residence is resolved to an INSEE comm
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import polars as pl
@@ -23,6 +24,7 @@ from schemas.base import (
     Reject,
     Scope,
     drop_rejected,
+    lost_anomalies_by,
     value_anomalies,
 )
 from schemas.csv_io import refuse_nir
@@ -119,17 +121,25 @@ def check_scope(frame: pl.DataFrame, name: str, finess: str, first: date, last: 
     """Provider file: a passage of another FINESS or outside the named dates rejects the file."""
     other = frame.filter(pl.col("finess") != finess)
     if other.height:
-        raise FileRejected(
-            f"{name} : ligne {other[LINE][0]}, colonne « finess » : FINESS {other['finess'][0]} "
-            f"différent de celui du nom de fichier ({finess}). Fichier refusé."
-        )
+        raise other_finess(name, other[LINE][0], other["finess"][0], finess)
     outside = frame.filter(~pl.col("date_entree").is_between(first, last))
     if outside.height:
-        raise FileRejected(
-            f"{name} : ligne {outside[LINE][0]}, colonne « entree » : passage du "
-            f"{outside['date_entree'][0]:%d/%m/%Y} hors de la période du fichier "
-            f"({first:%d/%m/%Y}–{last:%d/%m/%Y}). Fichier refusé : demandez un export corrigé."
-        )
+        raise outside_period(name, outside[LINE][0], outside["date_entree"][0], first, last)
+
+
+def other_finess(name: str, line: int, found: str, finess: str) -> FileRejected:
+    return FileRejected(
+        f"{name} : ligne {line}, colonne « finess » : FINESS {found} "
+        f"différent de celui du nom de fichier ({finess}). Fichier refusé."
+    )
+
+
+def outside_period(name: str, line: int, day: date, first: date, last: date) -> FileRejected:
+    return FileRejected(
+        f"{name} : ligne {line}, colonne « entree » : passage du "
+        f"{day:%d/%m/%Y} hors de la période du fichier "
+        f"({first:%d/%m/%Y}–{last:%d/%m/%Y}). Fichier refusé : demandez un export corrigé."
+    )
 
 
 def scope(finess: str, first: date, last: date, ordre: str | None = None) -> Scope:
@@ -137,6 +147,20 @@ def scope(finess: str, first: date, last: date, ordre: str | None = None) -> Sco
     number; none for the canonical names): passages by ENTREE date."""
     return Scope((passages_urgences.name,), (("finess", finess), ("ordre", ordre)),
                  DateRange("date_entree", first, last))
+
+
+@dataclass(frozen=True)
+class Passages:
+    """One file's raw passages and what its extract needs from the file's name and header."""
+
+    raw: pl.DataFrame
+    name: str
+    finess: str
+    first: date
+    last: date
+    extraction: datetime
+    anomalies: list[Anomaly]
+    ordre: str | None = None
 
 
 def extract_passages(raw: pl.DataFrame, name: str, finess: str, first: date, last: date,
@@ -147,9 +171,111 @@ def extract_passages(raw: pl.DataFrame, name: str, finess: str, first: date, las
     anomalies = anomalies + value_anomalies(raw, typed, list(CODES))
     valid, rejects = validate(typed, name)
     check_scope(valid, name, finess, first, last)
-    rows = table_rows(valid).with_columns(ordre=pl.lit(ordre, pl.String))
-    return Extract(tables={passages_urgences.name: rows}, scope=scope(finess, first, last, ordre),
-                   rows_read=raw.height, rejects=rejects, anomalies=anomalies, extraction=extraction)
+    return _extract(Passages(raw, name, finess, first, last, extraction, anomalies, ordre), valid, rejects)
+
+
+def _extract(file: Passages, valid: pl.DataFrame, rejects: list[Reject]) -> Extract:
+    rows = table_rows(valid).with_columns(ordre=pl.lit(file.ordre, pl.String))
+    return Extract(tables={passages_urgences.name: rows},
+                   scope=scope(file.finess, file.first, file.last, file.ordre), rows_read=file.raw.height,
+                   rejects=rejects, anomalies=file.anomalies, extraction=file.extraction)
+
+
+def extract_batch(files: list[Passages]) -> list[Extract | FileRejected]:
+    """`extract_passages` of several files in one plan: each file's own extract or refusal, equal
+    to what it gives alone. Per-file queries cost ~17 ms whatever the rows (a monthly file holds
+    ~3 000): a batch pays them once. Lines are made unique in the batch (`_batch_lines`), so the
+    row rules run unchanged. A check that condemns the batch as a whole is left to each file alone."""
+    out: list[Extract | FileRejected | None] = [None] * len(files)
+    for i, file in enumerate(files):
+        try:
+            refuse_nir(file.raw, file.name)
+        except FileRejected as exc:
+            out[i] = exc
+    kept = [i for i, found in enumerate(out) if found is None]
+    raw = pl.concat([_batch_lines(files[i].raw, i) for i in kept], how="diagonal") if kept else None
+    if raw is None:
+        return out  # type: ignore[return-value]
+    typed = normalise(raw)
+    lost = lost_anomalies_by(raw, typed, {c: c for c in CODES}, _file_of(pl.col(LINE)))
+    try:
+        valid, rejects = validate(typed, "lot")
+    except FileRejected:
+        for i in kept:
+            out[i] = _alone(files[i])
+        return out  # type: ignore[return-value]
+    refused = _scope_refusals(valid, files)
+    by_file: dict[int, list[Reject]] = {}
+    for r in rejects:
+        by_file.setdefault(_file_of_line(r.ligne), []).append(replace(r, ligne=_line_of(r.ligne)))
+    parts = _by_file(valid)
+    for i in kept:
+        file = files[i]
+        if i in refused:
+            out[i] = refused[i]
+            continue
+        file = replace(file, anomalies=file.anomalies + lost.get(i, []))
+        out[i] = _extract(file, parts.get(i, valid.clear()), by_file.get(i, []))
+    return out  # type: ignore[return-value]
+
+
+def _alone(file: Passages) -> Extract | FileRejected:
+    try:
+        return extract_passages(file.raw, file.name, file.finess, file.first, file.last,
+                                file.extraction, file.anomalies, file.ordre)
+    except FileRejected as exc:
+        return exc
+
+
+FILE_BITS = 32  # a batch's line: the file's index above these bits, its own line below
+
+
+def _batch_lines(raw: pl.DataFrame, index: int) -> pl.DataFrame:
+    return raw.with_columns(pl.col(LINE) + (index << FILE_BITS))
+
+
+def _file_of(line: pl.Expr) -> pl.Expr:
+    return (line // (1 << FILE_BITS)).cast(pl.Int64)
+
+
+def _file_of_line(line: int | None) -> int:
+    assert line is not None  # every RPU row reject names its line
+    return line >> FILE_BITS
+
+
+def _line_of(line: int | None) -> int | None:
+    return None if line is None else line & ((1 << FILE_BITS) - 1)
+
+
+def _by_file(valid: pl.DataFrame) -> dict[int, pl.DataFrame]:
+    keyed = valid.with_columns(_fichier=_file_of(pl.col(LINE)))
+    return {int(k[0]): part.drop("_fichier")
+            for k, part in keyed.partition_by("_fichier", as_dict=True, maintain_order=True).items()}
+
+
+def _scope_refusals(valid: pl.DataFrame, files: list[Passages]) -> dict[int, FileRejected]:
+    """`check_scope` of every file of a batch: its first passage of another FINESS, else its first
+    passage outside its dates."""
+    expected = pl.DataFrame(
+        {"_fichier": range(len(files)), "_finess": [f.finess for f in files],
+         "_du": [f.first for f in files], "_au": [f.last for f in files]},
+        schema={"_fichier": pl.Int64, "_finess": pl.String, "_du": pl.Date, "_au": pl.Date})
+    keyed = valid.select(LINE, "finess", "date_entree", _fichier=_file_of(pl.col(LINE))).join(
+        expected, on="_fichier", how="left", maintain_order="left")
+
+    def first_where(bad: pl.Expr) -> pl.DataFrame:
+        return keyed.filter(bad).group_by("_fichier", maintain_order=True).first()
+
+    refused: dict[int, FileRejected] = {}
+    outside = first_where(~pl.col("date_entree").is_between(pl.col("_du"), pl.col("_au")))
+    for row in outside.iter_rows(named=True):
+        f = files[row["_fichier"]]
+        refused[row["_fichier"]] = outside_period(f.name, _line_of(row[LINE]), row["date_entree"],
+                                                  f.first, f.last)
+    for row in first_where(pl.col("finess") != pl.col("_finess")).iter_rows(named=True):
+        f = files[row["_fichier"]]  # checked first by `check_scope`: its refusal wins
+        refused[row["_fichier"]] = other_finess(f.name, _line_of(row[LINE]), row["finess"], f.finess)
+    return refused
 
 
 def require_valid_finess(finess: str, name: str) -> str:

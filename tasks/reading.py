@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cpts.config import Limits
 from cpts.nir import redact
-from schemas.base import Extract, FileRejected, FileType, ReadContext
+from schemas.base import Anomaly, Extract, FileRejected, FileType, ReadContext
 from schemas.catalog import TYPES
 from schemas.screening import refuse_nir_in_name
 from schemas.sniffing import context_for
@@ -47,13 +47,16 @@ def read_delivery(file_type: FileType, ctx: ReadContext) -> Extract:
 
 
 def read_job(job: ReadJob) -> Extract:
-    kind = TYPES[job.file_type]
-    refuse_nir_in_name(job.name)  # before the content is sniffed for a name that matches nothing
-    ctx, identified = context_for(kind, Path(job.path), job.name, job.pseudo_key, job.departements,
-                                  job.limits, job.identified_as)
-    extract = kind.read(ctx)  # the delivered name was screened above (`read_delivery` would again)
+    ctx, identified = _context(job)
+    extract = TYPES[job.file_type].read(ctx)  # the name was screened (`read_delivery` would again)
     extract.anomalies = [*identified, *extract.anomalies]  # identified by content: the name it had
     return extract
+
+
+def _context(job: ReadJob) -> tuple[ReadContext, list[Anomaly]]:
+    refuse_nir_in_name(job.name)  # before the content is sniffed for a name that matches nothing
+    return context_for(TYPES[job.file_type], Path(job.path), job.name, job.pseudo_key,
+                       job.departements, job.limits, job.identified_as)
 
 
 def read_or_refuse(job: ReadJob) -> Extract | Refusal:
@@ -64,6 +67,36 @@ def read_or_refuse(job: ReadJob) -> Extract | Refusal:
         return Refusal(str(exc))
     except Exception as exc:  # a reader bug must not stop the other files
         return internal_error(job.name, exc)
+
+
+def read_jobs(jobs: list[ReadJob]) -> list[Extract | Refusal]:
+    """Several files of one type, each with its own outcome: in one plan when the type reads
+    several at once (`FileType.read_many`), else one by one. A reader error in a batch reads its
+    files again one by one, so that it stays the error of the file that raised it."""
+    kinds = {job.file_type for job in jobs}
+    batch = TYPES[jobs[0].file_type].read_many if len(jobs) > 1 and len(kinds) == 1 else None
+    if batch is None:
+        return [read_or_refuse(job) for job in jobs]
+    out: list[Extract | Refusal | None] = [None] * len(jobs)
+    contexts = []
+    for i, job in enumerate(jobs):
+        try:
+            contexts.append((i, *_context(job)))
+        except FileRejected as exc:
+            out[i] = Refusal(str(exc))
+        except Exception as exc:
+            out[i] = internal_error(job.name, exc)
+    try:
+        results = batch([ctx for _, ctx, _ in contexts])
+    except Exception:
+        return [found or read_or_refuse(job) for found, job in zip(out, jobs, strict=True)]
+    for (i, _, identified), result in zip(contexts, results, strict=True):
+        if isinstance(result, FileRejected):
+            out[i] = Refusal(str(result))
+        else:
+            result.anomalies = [*identified, *result.anomalies]
+            out[i] = result
+    return out  # type: ignore[return-value]
 
 
 def internal_error(name: str, exc: BaseException) -> Refusal:

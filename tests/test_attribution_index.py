@@ -1,11 +1,16 @@
 """Given a warehouse, when a load attributes its rows to territories of residence, then each
 commune and postal code is found through an index — not by scanning the territories' tables once
-per row, which a country's 1 000 territories would make quadratic."""
+per row, which a country's 1 000 territories would make quadratic; and a RPU delivery's DELETE
+reads its own FINESS's month through an index, not every year of that FINESS."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Engine, inspect, text
 
+from schemas import rpu
+from warehouse import scopes
 from warehouse.residence import ATTRIBUTIONS, _insert_sql
 
 
@@ -29,4 +34,18 @@ def test_sqlite_attributes_a_load_by_index_searches_only(tmp_path) -> None:
             plan = [row[-1] for row in conn.execute(text(
                 "EXPLAIN QUERY PLAN " + _insert_sql(fact, "f.chargement_id = 1")))]
             assert not [step for step in plan if step.startswith("SCAN")], plan
+    engine.dispose()
+
+
+def test_sqlite_replaces_a_finess_month_through_the_finess_and_date_index(tmp_path) -> None:
+    from warehouse.db import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'entrepot.sqlite'}")
+    upgrade(engine)
+    [statement] = scopes.deletes(rpu.scope("420009573", date(2024, 3, 1), date(2024, 3, 31)))
+    compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
+    with engine.connect() as conn:
+        plan = [row[-1] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
+    assert plan[0] == ("SEARCH passages_urgences USING INDEX ix_passages_urgences_finess_date_entree "
+                       "(finess=? AND date_entree>? AND date_entree<?)"), plan  # then the cascade
     engine.dispose()

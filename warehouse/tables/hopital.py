@@ -1,6 +1,6 @@
 """Hospital facts: emergency passages (RPU) and MCO stays (PMSI)."""
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String, Table
+from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, Table
 
 from warehouse.tables.base import IdType, chargement_fk, metadata
 
@@ -8,7 +8,7 @@ passages_urgences = Table(
     "passages_urgences", metadata,
     Column("id", IdType, primary_key=True, autoincrement=True),
     chargement_fk(),
-    Column("finess", String(9), nullable=False, index=True),
+    Column("finess", String(9), nullable=False),
     Column("entree", DateTime, nullable=False, comment="Heure locale Europe/Paris"),
     Column("date_entree", Date, nullable=False, index=True),
     Column("sortie", DateTime),
@@ -30,6 +30,8 @@ passages_urgences = Table(
     Column("orient", String(5)),
     Column("ordre", String(10), comment="ORDRE du nom national O<FINESS>_<ORDRE>_<date> (plusieurs "
            "exports d'un même FINESS), vide pour les noms canoniques"),
+    # A delivery replaces one FINESS's month: its DELETE reads that month, not the FINESS's years.
+    Index("ix_passages_urgences_finess_date_entree", "finess", "date_entree"),
     comment="Passages aux urgences (RPU) : une ligne par passage",
 )
 

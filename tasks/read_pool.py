@@ -28,7 +28,7 @@ T = TypeVar("T")
 Reader = Callable[[ReadJob], Extract | Refusal]
 _pool: tuple[int, ProcessPoolExecutor] | None = None
 # A chunk's files are read in one plan: ~17 ms of per-file queries paid once, not per file.
-CHUNK_FILES = 32
+CHUNK_FILES = 16
 CHUNK_BYTES = 32 * 2**20
 _ALONE = "\x00seul"  # no file type: the next file starts another chunk
 

@@ -1,7 +1,7 @@
 """The project's side of the ingestion bench: discovery, reading alone, the full ingestion.
 
 The project's ingestion API is the one thing here that follows the project's changes: it is
-called in `ingest` (and `read_one`) only.
+called in `ingest` and `read_chunked` only.
 """
 
 from __future__ import annotations
@@ -29,19 +29,27 @@ def discover_files(inbox: str) -> int:
 
 
 def read_all(inbox: str, config: Settings) -> int:
-    """Every reader on every file, no warehouse: the rows that would be loaded."""
+    """Every reader on every file, no warehouse, as the ingestion reads them (in chunks, one
+    process): the rows that would be loaded."""
     from tasks.inbox import discover
 
     matched, _ = discover(inbox)
-    return sum(read_one(d, config) for d in matched)
+    return read_chunked(matched, config)
 
 
-def read_one(delivery: Delivery, config: Settings) -> int:
-    from tasks.ingest import read_archived
+def read_chunked(matched: list[Delivery], config: Settings) -> int:
+    from tasks.ingest import departements
+    from tasks.read_pool import chunks, read_chunk
+    from tasks.reading import ReadJob, Refusal, read_or_refuse
 
-    extract = read_archived(delivery.file_type, Path(delivery.url), delivery.name,
-                            config.require_pseudo_key(), config.limits)
-    return extract.rows_read - len(extract.rejects)
+    key, regions = config.require_pseudo_key(), departements()
+    jobs = ((d, ReadJob(d.file_type, d.url, d.name, key, regions, config.limits, d.identifie))
+            for d in matched)
+    rows = 0
+    for chunk in chunks(jobs, batching=True):
+        for result in read_chunk(read_or_refuse, [job for _, job in chunk if job is not None]):
+            rows += 0 if isinstance(result, Refusal) else result.rows_read - len(result.rejects)
+    return rows
 
 
 def accepts_workers() -> bool:

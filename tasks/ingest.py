@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from cpts.config import Limits, Settings
 from schemas.base import Extract
 from tasks.inbox import Delivery, archive, discover
-from tasks.read_pool import Reader, read_in_order
+from tasks.read_pool import Reader, read_in_order, warm_up
 from tasks.reading import TYPES, ReadJob, Refusal, read_job, read_or_refuse
 from warehouse.db import refresh_statistics, retry_on_lock
 from warehouse.keys import check_key
@@ -72,6 +72,7 @@ def ingest_deliveries(engine: Engine, deliveries: list[Delivery], settings: Sett
     A file already loaded or refused (same SHA-256) is not read again. `on_outcome` hears of each
     file as soon as it is written (a run that fails later still reports what it did)."""
     key = settings.require_pseudo_key()
+    warm_up(workers or settings.lecture_processus)
     known = known_statuses(engine)
     archiver = archiver or (lambda d: d if d.local_path and d.sha256 else archive(d, settings.archive_path))
     regions = departements()
@@ -124,6 +125,7 @@ def ingest_inbox(engine: Engine, settings: Settings, inbox: str | None = None,
                  workers: int | None = None) -> IngestReport:
     """Every delivery of the inbox, oldest extraction first; each file on its own."""
     check_key(engine, settings.require_pseudo_key())
+    warm_up(workers or settings.lecture_processus)  # the reading processes start meanwhile
     matched, unmatched = discover(inbox or settings.inbox_url, settings.limits)
     report = IngestReport(unmatched=unmatched)
     report.outcomes = ingest_deliveries(engine, matched, settings, workers=workers)

@@ -11,6 +11,7 @@ from datetime import date
 from cpts.config import Settings
 from tasks.inbox import discover
 from tasks.ingest import IngestReport, ingest_deliveries
+from tasks.read_pool import warm_up
 
 STAGES = ("chargement", "statistiques", "qualite", "indicateurs", "contrat", "rapports")
 
@@ -42,6 +43,7 @@ def run_stages(settings: Settings, inbox: str, today: date) -> StagesRun:
         return out
 
     def load() -> None:
+        warm_up(settings.lecture_processus)  # the reading processes start during discovery
         matched, run.report.unmatched = discover(inbox, settings.limits)
         run.report.outcomes = ingest_deliveries(engine, matched, settings)
 

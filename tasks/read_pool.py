@@ -12,8 +12,10 @@ that breaks it twice is refused.
 from __future__ import annotations
 
 import atexit
+import logging
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,6 +29,8 @@ from tasks.reading import ReadJob, Refusal, internal_error, read_jobs, read_or_r
 T = TypeVar("T")
 Reader = Callable[[ReadJob], Extract | Refusal]
 _pool: tuple[int, ProcessPoolExecutor] | None = None
+_pool_lock = threading.RLock()  # the pool may be started by `warm_up`'s thread
+log = logging.getLogger(__name__)
 # A chunk's files are read in one plan: ~17 ms of per-file queries paid once, not per file.
 CHUNK_FILES = 16
 CHUNK_BYTES = 32 * 2**20
@@ -37,12 +41,33 @@ def _private_files() -> None:
     os.umask(0o077)  # temporary copies a reader writes hold health data
 
 
+def warm_up(workers: int) -> None:
+    """Start the reading processes in the background while the caller discovers and archives:
+    the fork server imports the readers first (~3 s, otherwise waited for by the first read)."""
+    if workers > 1:
+        threading.Thread(target=_start, args=(workers,), name="lecteurs", daemon=True).start()
+
+
+def _start(workers: int) -> None:
+    try:
+        executor = pool(workers)
+        for started in [executor.submit(os.getpid) for _ in range(workers)]:
+            started.result()
+    except Exception:  # the first read creates the pool again and reports what fails
+        log.debug("démarrage anticipé des processus de lecture impossible", exc_info=True)
+
+
 def pool(workers: int) -> ProcessPoolExecutor:
     """The process's reading pool (created on first use, replaced when `workers` changes)."""
+    with _pool_lock:
+        return _pool_of(workers)
+
+
+def _pool_of(workers: int) -> ProcessPoolExecutor:
     global _pool
     if _pool is not None and _pool[0] == workers:
         return _pool[1]
-    shutdown()
+    _shutdown()
     context = multiprocessing.get_context("forkserver")
     # The RPU row rules (pandera, ~1 s to import) too: each worker would otherwise pay it on its
     # first file. Imports only: no polars query runs in the fork server (forking after one can hang).
@@ -53,6 +78,11 @@ def pool(workers: int) -> ProcessPoolExecutor:
 
 @atexit.register
 def shutdown() -> None:
+    with _pool_lock:
+        _shutdown()
+
+
+def _shutdown() -> None:
     global _pool
     if _pool is not None:
         _pool[1].shutdown(wait=True, cancel_futures=True)

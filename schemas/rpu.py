@@ -166,12 +166,17 @@ class Passages:
 def extract_passages(raw: pl.DataFrame, name: str, finess: str, first: date, last: date,
                      extraction: datetime, anomalies: list[Anomaly], ordre: str | None = None) -> Extract:
     """The common tail of both RPU forms: NIR check, normalise, validate, scope check, extract."""
-    refuse_nir(raw, name)
-    typed = normalise(raw)
-    anomalies = anomalies + value_anomalies(raw, typed, list(CODES))
-    valid, rejects = validate(typed, name)
-    check_scope(valid, name, finess, first, last)
-    return _extract(Passages(raw, name, finess, first, last, extraction, anomalies, ordre), valid, rejects)
+    return extract_file(Passages(raw, name, finess, first, last, extraction, anomalies, ordre))
+
+
+def extract_file(file: Passages) -> Extract:
+    """`extract_passages` of one file's passages."""
+    refuse_nir(file.raw, file.name)
+    typed = normalise(file.raw)
+    anomalies = file.anomalies + value_anomalies(file.raw, typed, list(CODES))
+    valid, rejects = validate(typed, file.name)
+    check_scope(valid, file.name, file.finess, file.first, file.last)
+    return _extract(replace(file, anomalies=anomalies), valid, rejects)
 
 
 def _extract(file: Passages, valid: pl.DataFrame, rejects: list[Reject]) -> Extract:
@@ -193,9 +198,9 @@ def extract_batch(files: list[Passages]) -> list[Extract | FileRejected]:
         except FileRejected as exc:
             out[i] = exc
     kept = [i for i, found in enumerate(out) if found is None]
-    raw = pl.concat([_batch_lines(files[i].raw, i) for i in kept], how="diagonal") if kept else None
-    if raw is None:
+    if not kept:
         return out  # type: ignore[return-value]
+    raw = pl.concat([_batch_lines(files[i].raw, i) for i in kept], how="diagonal")
     typed = normalise(raw)
     lost = lost_anomalies_by(raw, typed, {c: c for c in CODES}, _file_of(pl.col(LINE)))
     try:
@@ -221,8 +226,7 @@ def extract_batch(files: list[Passages]) -> list[Extract | FileRejected]:
 
 def _alone(file: Passages) -> Extract | FileRejected:
     try:
-        return extract_passages(file.raw, file.name, file.finess, file.first, file.last,
-                                file.extraction, file.anomalies, file.ordre)
+        return extract_file(file)
     except FileRejected as exc:
         return exc
 

@@ -9,8 +9,7 @@ from schemas.row_rules import name_date, require_name_date
 
 
 def read(ctx: ReadContext) -> Extract:
-    f = passages(ctx)
-    return rpu.extract_passages(f.raw, f.name, f.finess, f.first, f.last, f.extraction, f.anomalies)
+    return rpu.extract_file(passages(ctx))
 
 
 def read_many(contexts: list[ReadContext]) -> list[Extract | FileRejected]:

@@ -135,12 +135,17 @@ def chunks(jobs: Iterable[tuple[T, ReadJob | None]], batching: bool
 
 
 def read_chunk(reader: Reader, jobs: list[ReadJob]) -> list[Extract | Refusal]:
-    """What a reading process runs: the chunk's files, together when they can be."""
-    return read_jobs(jobs) if reader is read_or_refuse else [reader(job) for job in jobs]
+    """What a reading process runs: the chunk's files, together when they can be; an error is
+    its own file's."""
+    return read_jobs(jobs) if reader is read_or_refuse else [_alone(reader, job) for job in jobs]
+
+
+def _to_read(chunk: list) -> list[ReadJob]:
+    return [job for _, job in chunk if job is not None]
 
 
 def _submit(workers: int, reader: Reader, chunk: list) -> Future | None:
-    todo = [job for _, job in chunk if job is not None]
+    todo = _to_read(chunk)
     return pool(workers).submit(read_chunk, reader, todo) if todo else None
 
 
@@ -152,7 +157,7 @@ def _placed(chunk: list, results: list[Extract | Refusal]) -> list[Extract | Ref
 
 def _result(chunk: list, future: Future | None, pending: deque, workers: int, reader: Reader
             ) -> list[Extract | Refusal | None]:
-    todo = [job for _, job in chunk if job is not None]
+    todo = _to_read(chunk)
     if future is None:
         return _placed(chunk, [])
     try:
@@ -177,11 +182,7 @@ def _again(todo: list[ReadJob], workers: int, reader: Reader, pending: deque) ->
 
 
 def _in_process(reader: Reader, chunk: list) -> list[Extract | Refusal | None]:
-    todo = [job for _, job in chunk if job is not None]
-    try:
-        return _placed(chunk, read_chunk(reader, todo) if todo else [])
-    except Exception:  # read_chunk keeps each file's error its own; this is a last resort
-        return _placed(chunk, [_alone(reader, job) for job in todo])
+    return _placed(chunk, read_chunk(reader, _to_read(chunk)))
 
 
 def _alone(reader: Reader, job: ReadJob) -> Extract | Refusal:

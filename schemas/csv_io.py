@@ -107,12 +107,27 @@ def read_separated(path: Path, name: str, separator: str | None,
     frame.columns = unique_headers(frame.columns)
     frame = frame.select([c for c in frame.columns if not c.startswith(_DROPPED)])
     refuse_foreign_digits(frame, name)
-    values = {c: pl.col(c).str.strip_chars() if t == pl.String else pl.col(c)
-              for c, t in frame.schema.items()}
     return frame.select(  # one pass: line numbers, stripped values, missing markers as nulls
         pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE),
-        *[pl.when(v.is_in(MISSING)).then(None).otherwise(v).alias(c) for c, v in values.items()],
+        *[_cleaned(c) if dirty else pl.col(c) for c, dirty in _to_clean(frame).items()],
     ), separator
+
+
+def _to_clean(frame: pl.DataFrame) -> dict[str, bool]:
+    """Per column, whether a value has edge whitespace, in one query. polars' null_values already
+    nulled the exact missing markers (quoted or not), so only such columns may hold one once
+    stripped: the others skip the costly marker lookup."""
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    if not text:
+        return dict.fromkeys(frame.columns, False)
+    flags = frame.select([(pl.col(c).str.strip_chars() != pl.col(c)).any() for c in text]).row(0)
+    dirty = dict(zip(text, flags, strict=True))
+    return {c: bool(dirty.get(c)) for c in frame.columns}
+
+
+def _cleaned(column: str) -> pl.Expr:
+    value = pl.col(column).str.strip_chars()
+    return pl.when(value.is_in(MISSING)).then(None).otherwise(value).alias(column)
 
 
 def _unbalanced_quote(data: bytes) -> str:

@@ -1,0 +1,29 @@
+"""Missing values and padding in delivered CSV: every marker is null, padded or quoted; values are
+stripped; a column without padding is read as it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from schemas.base import LINE
+from schemas.csv_io import MISSING, read_delimited
+
+
+@pytest.mark.parametrize("marker", MISSING)
+@pytest.mark.parametrize("form", ["{}", " {} ", '"{}"', '" {}\t"'])
+def test_a_missing_marker_is_null_padded_or_quoted(tmp_path: Path, marker: str, form: str) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(f"a;b;c\n{form.format(marker)};x;y\nz;x;y\n", encoding="utf-8")
+    frame = read_delimited(path, path.name)
+    assert frame["a"].to_list() == [None, "z"]
+    assert frame[LINE].to_list() == [2, 3]
+
+
+def test_values_are_stripped_and_clean_columns_kept(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("a;b\n 12 ;NAN\n\t3;N-A\n", encoding="utf-8")
+    frame = read_delimited(path, path.name)
+    assert frame["a"].to_list() == ["12", "3"]
+    assert frame["b"].to_list() == ["NAN", "N-A"]

@@ -126,7 +126,7 @@ def _int(value: ScopeValue) -> int | None:
 
 @dataclass
 class Extract:
-    tables: dict[str, pl.DataFrame]
+    tables: dict[str, pl.DataFrame]  # or `warehouse.bulk.Staged` once a reading process staged them
     scope: Scope
     rows_read: int
     rejects: list[Reject] = field(default_factory=list)

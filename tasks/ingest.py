@@ -1,8 +1,10 @@
 """The one ingestion path (flow, command line, bench, tests): archive → read → load each delivery.
 
 Reading, normalising and validating run in worker processes (`CPTS_LECTURE_PROCESSUS`); writing
-stays in this process, one transaction per file, in delivery order (oldest extraction first, so
-the latest delivery of a scope wins). Bad input is quarantined with its French reason, never fatal.
+stays in this process, one transaction per file, in delivery order within a scope (oldest
+extraction first, so the latest delivery of a scope wins); on PostgreSQL different scopes are
+written concurrently (`CPTS_ECRITURE_CONNEXIONS` lanes, `tasks.write_lanes`).
+Bad input is quarantined with its French reason, never fatal.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from sqlalchemy import Engine
 from cpts.config import Limits, Settings
 from schemas.base import Extract
 from tasks.inbox import Delivery, archive, discover
-from tasks.read_pool import Reader, read_in_order, warm_up
+from tasks.read_pool import CHUNK_FILES, Reader, read_in_order, warm_up
 from tasks.reading import TYPES, ReadJob, Refusal, read_job, read_or_refuse
+from tasks.write_lanes import Lanes
+from warehouse.bulk import Staged, discard, staging_folder
 from warehouse.db import refresh_statistics, retry_on_lock
 from warehouse.keys import check_key
 from warehouse.loading import (
@@ -27,6 +31,7 @@ from warehouse.loading import (
     LoadOutcome,
     known_statuses,
     load_extract,
+    partition,
     record_refusal,
     seen_before,
 )
@@ -69,13 +74,15 @@ def ingest_deliveries(engine: Engine, deliveries: list[Delivery], settings: Sett
                       reader: Reader = read_or_refuse) -> list[tuple[Delivery, LoadOutcome]]:
     """Archive (before anything is read), read in parallel and load every delivery, in order.
 
-    A file already loaded or refused (same SHA-256) is not read again. `on_outcome` hears of each
-    file as soon as it is written (a run that fails later still reports what it did)."""
+    A file already loaded or refused (same SHA-256) is not read again. Writing runs in lanes
+    (`writing_lanes`), one transaction per file. `on_outcome` hears of each file once it is written,
+    in delivery order (a run that fails later still reports what it did)."""
     key = settings.require_pseudo_key()
     warm_up(workers or settings.lecture_processus)
     known = known_statuses(engine)
     archiver = archiver or (lambda d: d if d.local_path and d.sha256 else archive(d, settings.archive_path))
     regions = departements()
+    stage_dir = staging_folder(engine)
 
     def jobs() -> Iterator[tuple[Delivery, ReadJob | None]]:
         for delivery in deliveries:
@@ -83,18 +90,49 @@ def ingest_deliveries(engine: Engine, deliveries: list[Delivery], settings: Sett
             assert archived.sha256 and archived.local_path and archived.file_type
             yield archived, None if archived.sha256 in known else ReadJob(
                 archived.file_type, archived.local_path, archived.name, key, regions, settings.limits,
-                archived.identifie)
+                archived.identifie, None if stage_dir is None else str(stage_dir))
 
     out = []
-    for archived, result in read_in_order(jobs(), workers or settings.lecture_processus, reader):
+    with Lanes(writing_lanes(engine, settings), CHUNK_FILES * settings.ecriture_connexions) as lanes:
+        for archived, result in read_in_order(jobs(), workers or settings.lecture_processus, reader):
+            write = partial(_write_known, engine, archived, result, settings, known)
+            for written in lanes.submit(archived, lane_key(archived, result), write):
+                out.append(_heard(on_outcome, *written))
+        out += [_heard(on_outcome, *written) for written in lanes.drain()]
+    return out
+
+
+def writing_lanes(engine: Engine, settings: Settings) -> int:
+    """Deliveries written at once: PostgreSQL loads different scopes concurrently under its scope
+    locks; SQLite has one writer."""
+    return settings.ecriture_connexions if engine.dialect.name == "postgresql" else 1
+
+
+def lane_key(delivery: Delivery, result: Extract | Refusal | None) -> str:
+    """The deliveries of one scope partition share a lane, so they are written in delivery order;
+    identical bytes (same scope, or refused alike) too, so the second is « déjà chargé »."""
+    return partition(result.scope) if isinstance(result, Extract) else delivery.sha256 or delivery.name
+
+
+def _write_known(engine: Engine, archived: Delivery, result: Extract | Refusal | None,
+                 settings: Settings, known: dict[str, str]) -> LoadOutcome:
+    """`write_delivery` in its lane, retried on lock timeouts; the lane's next files know it."""
+    try:
         outcome = retry_on_lock(partial(write_delivery, engine, archived, result, settings, known),
                                 f"le chargement de {archived.name}")
-        if outcome.statut in {"charge", "quarantaine", "obsolete"}:
-            known[archived.sha256] = outcome.statut
-        out.append((archived, outcome))
-        if on_outcome is not None:
-            on_outcome(archived, outcome)
-    return out
+    finally:
+        if isinstance(result, Extract):  # written, refused or failed: its staging files go
+            discard([rows for rows in result.tables.values() if isinstance(rows, Staged)])
+    if outcome.statut in {"charge", "quarantaine", "obsolete"}:
+        known[archived.sha256] = outcome.statut
+    return outcome
+
+
+def _heard(on_outcome: Callable[[Delivery, LoadOutcome], None] | None, archived: Delivery,
+           outcome: LoadOutcome) -> tuple[Delivery, LoadOutcome]:
+    if on_outcome is not None:
+        on_outcome(archived, outcome)
+    return archived, outcome
 
 
 def write_delivery(engine: Engine, delivery: Delivery, result: Extract | Refusal | None,

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from schemas.base import Extract
 from schemas.catalog import TYPES
-from tasks.reading import ReadJob, Refusal, internal_error, read_jobs, read_or_refuse
+from tasks.reading import ReadJob, Refusal, internal_error, read_jobs, read_or_refuse, staged
 
 T = TypeVar("T")
 Reader = Callable[[ReadJob], Extract | Refusal]
@@ -71,7 +71,8 @@ def _pool_of(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     # The RPU row rules (pandera, ~1 s to import) too: each worker would otherwise pay it on its
     # first file. Imports only: no polars query runs in the fork server (forking after one can hang).
-    context.set_forkserver_preload(["tasks.reading", "schemas.rpu_model", "schemas.pandera_rules"])
+    context.set_forkserver_preload(["tasks.reading", "schemas.rpu_model", "schemas.pandera_rules",
+                                    "warehouse.bulk", "adbc_driver_sqlite.dbapi"])
     _pool = (workers, ProcessPoolExecutor(workers, mp_context=context, initializer=_private_files))
     return _pool[1]
 
@@ -136,8 +137,9 @@ def chunks(jobs: Iterable[tuple[T, ReadJob | None]], batching: bool
 
 def read_chunk(reader: Reader, jobs: list[ReadJob]) -> list[Extract | Refusal]:
     """What a reading process runs: the chunk's files, together when they can be; an error is
-    its own file's."""
-    return read_jobs(jobs) if reader is read_or_refuse else [_alone(reader, job) for job in jobs]
+    its own file's. Extracts come back staged for a SQLite writer (`ReadJob.stage_dir`)."""
+    results = read_jobs(jobs) if reader is read_or_refuse else [_alone(reader, job) for job in jobs]
+    return [staged(job, result) for job, result in zip(jobs, results, strict=True)]
 
 
 def _to_read(chunk: list) -> list[ReadJob]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cpts.config import Limits
@@ -33,6 +33,7 @@ class ReadJob:
     departements: tuple[str, ...]
     limits: Limits
     identified_as: str | None = None  # canonical name the content gave at discovery: not sniffed again
+    stage_dir: str | None = None  # SQLite warehouse: the reading process stages the rows there
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,21 @@ def read_jobs(jobs: list[ReadJob]) -> list[Extract | Refusal]:
             result.anomalies = [*identified, *result.anomalies]
             out[i] = result
     return out  # type: ignore[return-value]
+
+
+def staged(job: ReadJob, result: Extract | Refusal) -> Extract | Refusal:
+    """The extract with its tables staged for the SQLite writer (`warehouse.bulk.stage`), so the
+    one writer only copies them; unchanged when staging fails (the writer stages them then)."""
+    if job.stage_dir is None or not isinstance(result, Extract) or not result.tables:
+        return result
+    from warehouse.bulk import stage
+
+    try:
+        return replace(result, tables=stage(result.tables, job.stage_dir))
+    except Exception as exc:
+        log.warning("Préparation de %s pour l'écriture impossible (%s, %s) : l'écriture s'en charge",
+                    redact(job.name), type(exc).__name__, where(exc))
+        return result
 
 
 def internal_error(name: str, exc: BaseException) -> Refusal:

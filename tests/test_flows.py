@@ -106,11 +106,11 @@ def test_a_run_killed_mid_load_leaves_nothing_partial_and_the_next_run_completes
     real_insert = warehouse.loading.insert_frame
     calls = {"n": 0}
 
-    def crash_once(conn, table, frame):  # after the scope delete, inside the transaction
+    def crash_once(conn, table, rows, **constants):  # after the scope delete, inside the transaction
         calls["n"] += 1
         if calls["n"] == 1:
             raise OSError("coupure simulée pendant l'écriture")
-        return real_insert(conn, table, frame)
+        return real_insert(conn, table, rows, **constants)
 
     monkeypatch.setattr(warehouse.loading, "insert_frame", crash_once)
 

@@ -6,7 +6,10 @@ Never Python per row for a delivery's facts:
 - SQLite: the frame is ingested through ADBC (Arrow, C) into a private staging file beside the
   database, which the caller's connection ATTACHes inside its transaction and copies with one
   `INSERT … SELECT`: the load stays one transaction of one connection. The staging database is
-  detached and removed when the connection goes back to the pool (after commit or rollback).
+  detached when the connection goes back to the pool (after commit or rollback), and removed
+  then if the writer made it. A reading process may stage a delivery's tables itself (`stage`,
+  so the single SQLite writer only copies them): those files are removed by `discard`, once the
+  delivery is written or refused, so a retried transaction finds them again.
   An in-memory database has no folder for a staging file: it takes `executemany`.
 Temporal values are written as text in the form sqlite3's adapters always wrote
 (`AAAA-MM-JJ`, `AAAA-MM-JJ HH:MM:SS[.ffffff]`), so SQL comparisons on stored dates are unchanged.
@@ -18,21 +21,41 @@ import io
 import itertools
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, Table, event
+from sqlalchemy import Connection, Engine, Table, event
 
 BATCH_ROWS = 100_000
 # Every non-empty frame is staged, so every SQLite test exercises the path facts take; executemany
 # remains for in-memory databases (no folder for a staging file).
 STAGE_MIN_ROWS = 1
-_STAGED = "cpts_staged"  # DBAPI connection info: [(alias, path)] to detach at check-in
+_STAGED = "cpts_staged"  # DBAPI connection info: [(alias, path, owned)] to detach at check-in
 _aliases = itertools.count()
 
 
-def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> int:
-    """Insert the frame's columns that exist in `table`; returns the number of rows."""
+@dataclass(frozen=True)
+class Staged:
+    """A table's rows staged by a reading process in a private SQLite file (SQLite warehouses)."""
+
+    path: str
+    table: str  # its name in the staging file, the warehouse table's
+    columns: tuple[str, ...]
+    height: int
+    dates: tuple[date | None, date | None]  # first and last date (`catalogue.sources.table_range`)
+
+
+def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame | Staged, **constants: object) -> int:
+    """Insert the rows' columns that exist in `table`, and `constants` in every row; returns the
+    number of rows."""
+    if isinstance(frame, Staged):
+        return _copy_staged(conn, table, frame, constants)
+    if constants:
+        frame = frame.with_columns(**{k: pl.lit(v) for k, v in constants.items()})
     columns = [c for c in frame.columns if c in table.c]
     if frame.is_empty():
         return 0
@@ -79,34 +102,97 @@ def sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _staging_dir(conn: Connection) -> Path | None:
-    database = conn.engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
+    return staging_folder(conn.engine)
+
+
+def staging_folder(engine: Engine) -> Path | None:
+    """The SQLite warehouse's (private) folder, where staging files go; None elsewhere."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" \
+            or database.startswith("file:"):
         return None
     return Path(database).resolve().parent
 
 
 def _stage_sqlite(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
-    import adbc_driver_sqlite.dbapi as adbc  # lazy: only SQLite writers need it
+    name = _stage_file(_staging_dir(conn))
+    _ingest(name, {"lot": frame})
+    cols = _quoted(frame.columns)
+    conn.exec_driver_sql(f'INSERT INTO main."{table.name}" ({cols}) SELECT {cols} '
+                         f'FROM {_attach(conn, name, owned=True)}.lot')
 
-    directory = _staging_dir(conn)
+
+def stage(frames: dict[str, pl.DataFrame], folder: str) -> dict[str, Staged]:
+    """A reading process's side: the tables' warehouse columns in one private staging file."""
+    from warehouse.catalogue.sources import table_range
+    from warehouse.tables import metadata
+
+    tables = {name: frame.select([c for c in frame.columns if c in metadata.tables[name].c])
+              for name, frame in frames.items()}
+    path = _stage_file(Path(folder))
+    _ingest(path, {name: frame for name, frame in tables.items() if not frame.is_empty()})
+    return {name: Staged(path, name, tuple(frame.columns), frame.height, table_range(name, frame))
+            for name, frame in tables.items()}
+
+
+def discard(staged: list[Staged]) -> None:
+    """Remove staging files once their delivery is written or refused."""
+    for path in {s.path for s in staged}:
+        _unlink_stage(path)
+
+
+def _copy_staged(conn: Connection, table: Table, staged: Staged, constants: dict[str, object]) -> int:
+    if staged.height == 0:
+        return 0
+    cols = _quoted(list(staged.columns))
+    extra = "".join(f', "{k}"' for k in constants)
+    conn.exec_driver_sql(
+        f'INSERT INTO main."{table.name}" ({cols}{extra}) SELECT {cols}{", ?" * len(constants)} '
+        f'FROM {_attach(conn, staged.path, owned=False)}."{staged.table}"', tuple(constants.values()))
+    return staged.height
+
+
+def _stage_file(directory: Path | None) -> str:
     handle, name = tempfile.mkstemp(prefix=".chargement-", suffix=".sqlite", dir=directory)  # 0600
     os.close(handle)
     os.unlink(name)  # ADBC creates the file itself; the name stays ours (same private folder)
-    alias = f"lot_{os.getpid()}_{next(_aliases)}"
-    staged = conn.connection.info.setdefault(_STAGED, [])
-    staged.append((alias, name))
-    _watch_checkin(conn)
-    old = os.umask(0o077)
+    return name
+
+
+def _ingest(path: str, frames: dict[str, pl.DataFrame]) -> None:
+    import adbc_driver_sqlite.dbapi as adbc  # lazy: only SQLite writers need it
+
     try:
-        with adbc.connect(name, autocommit=True) as stage, stage.cursor() as cur:
+        with _private_umask(), adbc.connect(path, autocommit=True) as db, db.cursor() as cur:
             cur.execute("PRAGMA journal_mode=OFF")
             cur.execute("PRAGMA synchronous=OFF")
-            cur.adbc_ingest("lot", sqlite_values(frame).to_arrow(), mode="create")
+            for name, frame in frames.items():
+                cur.adbc_ingest(name, sqlite_values(frame).to_arrow(), mode="create")
+    except BaseException:
+        _unlink_stage(path)
+        raise
+
+
+@contextmanager
+def _private_umask() -> Iterator[None]:
+    old = os.umask(0o077)
+    try:
+        yield
     finally:
         os.umask(old)
-    cols = _quoted(frame.columns)
-    conn.exec_driver_sql(f"ATTACH DATABASE ? AS {alias}", (name,))
-    conn.exec_driver_sql(f'INSERT INTO main."{table.name}" ({cols}) SELECT {cols} FROM {alias}.lot')
+
+
+def _attach(conn: Connection, path: str, owned: bool) -> str:
+    """The alias of the staging file in the connection, attached on first use."""
+    staged = conn.connection.info.setdefault(_STAGED, [])
+    for alias, name, _ in staged:
+        if name == path:
+            return alias
+    alias = f"lot_{os.getpid()}_{next(_aliases)}"
+    staged.append((alias, path, owned))
+    _watch_checkin(conn)
+    conn.exec_driver_sql(f"ATTACH DATABASE ? AS {alias}", (path,))
+    return alias
 
 
 def _watch_checkin(conn: Connection) -> None:
@@ -116,14 +202,20 @@ def _watch_checkin(conn: Connection) -> None:
 
 
 def _release_staged(dbapi_connection, record) -> None:
-    """After commit or rollback (the pool resets before check-in): detach and delete."""
-    for alias, name in record.info.pop(_STAGED, []):
+    """After commit or rollback (the pool resets before check-in): detach, and delete the files
+    the writer made (a reading process's are kept for a retry until `discard`)."""
+    for alias, name, owned in record.info.pop(_STAGED, []):
         try:
             if dbapi_connection is not None:
                 dbapi_connection.execute(f"DETACH DATABASE {alias}")
         finally:
-            for path in (name, f"{name}-journal", f"{name}-wal", f"{name}-shm"):
-                Path(path).unlink(missing_ok=True)
+            if owned:
+                _unlink_stage(name)
+
+
+def _unlink_stage(name: str) -> None:
+    for path in (name, f"{name}-journal", f"{name}-wal", f"{name}-shm"):
+        Path(path).unlink(missing_ok=True)
 
 
 def _quoted(columns: list[str]) -> str:

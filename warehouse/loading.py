@@ -144,7 +144,7 @@ def _insert_rejects(conn: Connection, batch: int, rejects: list[Reject]) -> None
         frame = pl.DataFrame([_redacted(r) for r in rejects], schema={
             "ligne": pl.Int64, "colonne": pl.String, "motif": pl.String, "feuille": pl.String,
             "cellule": pl.String})
-        insert_frame(conn, rejets, frame.with_columns(chargement_id=pl.lit(batch)))
+        insert_frame(conn, rejets, frame, chargement_id=batch)
 
 
 def record_refusal(engine: Engine, info: DeliveryInfo, statut: str, message: str,
@@ -198,8 +198,8 @@ def _write(conn: Connection, info: DeliveryInfo, extract: Extract) -> LoadOutcom
 
 def _insert_facts(conn: Connection, batch: int, extract: Extract) -> int:
     """Insert the rows and attribute them to territories of residence, in the caller's transaction."""
-    loaded = sum(insert_frame(conn, metadata.tables[name], frame.with_columns(chargement_id=pl.lit(batch)))
-                 for name, frame in extract.tables.items())
+    loaded = sum(insert_frame(conn, metadata.tables[name], rows, chargement_id=batch)
+                 for name, rows in extract.tables.items())
     attribute_batch(conn, batch, extract.tables)
     scopes.after_load(conn, list(extract.tables))
     return loaded

@@ -9,7 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import polars as pl
 from sqlalchemy import Connection, text
+
+from warehouse.bulk import Staged
 
 
 @dataclass(frozen=True)
@@ -130,21 +133,25 @@ def dated(tables: Iterable[str]) -> list[str]:
 
 
 def touched_range(tables: dict) -> tuple[date | None, date | None]:
-    """First and last date of the rows a load writes (polars frames by table), over dated sources."""
-    lows, highs = [], []
-    for name, frame in tables.items():
-        src = SOURCES.get(name)
-        if src is None or src.date_column is None or src.date_column not in frame.columns \
-                or frame.height == 0:
-            continue
-        column = frame[src.date_column].drop_nulls()
-        if column.len() == 0:
-            continue
-        low, high = column.min(), column.max()
-        if src.annual:
-            lows.append(date(int(low), 1, 1))
-            highs.append(date(int(high), 12, 31))
-        else:
-            lows.append(low.date() if isinstance(low, datetime) else low)
-            highs.append(high.date() if isinstance(high, datetime) else high)
-    return min(lows, default=None), max(highs, default=None)
+    """First and last date of the rows a load writes (polars frames, or `Staged` tables carrying
+    theirs, by table), over dated sources."""
+    ranges = [frame.dates if isinstance(frame, Staged) else table_range(name, frame)
+              for name, frame in tables.items()]
+    return (min((low for low, _ in ranges if low is not None), default=None),
+            max((high for _, high in ranges if high is not None), default=None))
+
+
+def table_range(name: str, frame: pl.DataFrame) -> tuple[date | None, date | None]:
+    """First and last date of a table's rows, when its source is dated."""
+    src = SOURCES.get(name)
+    if src is None or src.date_column is None or src.date_column not in frame.columns \
+            or frame.height == 0:
+        return None, None
+    column = frame[src.date_column].drop_nulls()
+    if column.len() == 0:
+        return None, None
+    low, high = column.min(), column.max()
+    if src.annual:
+        return date(int(low), 1, 1), date(int(high), 12, 31)
+    return (low.date() if isinstance(low, datetime) else low,
+            high.date() if isinstance(high, datetime) else high)

@@ -36,8 +36,7 @@ class Lanes(Generic[T, R]):
     def submit(self, item: T, key: str, write: Callable[[], R]) -> Iterator[tuple[T, R]]:
         """Queue `write` on the lane of `key`; yields the writes finished by then, in order
         (waiting for the oldest when `ahead` writes are queued). A failure drains the rest first."""
-        lane = self.threads[zlib.crc32(key.encode()) % len(self.threads)]
-        self.pending.append((item, lane.submit(write)))
+        self.pending.append((item, self.threads[self.lane_of(key)].submit(write)))
         while self.pending and (len(self.pending) > self.ahead or self.pending[0][1].done()):
             item, future = self.pending[0]
             if future.exception() is not None:
@@ -45,6 +44,9 @@ class Lanes(Generic[T, R]):
                 return
             self.pending.popleft()
             yield item, future.result()
+
+    def lane_of(self, key: str) -> int:
+        return zlib.crc32(key.encode()) % len(self.threads)  # stable across runs, unlike hash()
 
     def drain(self) -> Iterator[tuple[T, R]]:
         """Every queued write, in order. The first failure is raised once all have finished,

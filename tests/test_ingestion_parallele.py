@@ -120,3 +120,28 @@ def test_the_same_bytes_twice_in_one_run_are_read_ahead_but_written_once(
 
     assert [o.statut for _, o in report.outcomes] == ["quarantaine", "deja_refuse"]
     assert rows(engine, "SELECT COUNT(*) FROM chargements") == [(1,)]
+
+
+def test_writing_lanes_load_what_one_lane_loads_and_each_scope_keeps_its_order(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    """PostgreSQL writes different scopes at once (CPTS_ECRITURE_CONNEXIONS); SQLite has one lane."""
+    for finess in (CHU, OTHER):
+        for month in range(1, 5):
+            write_rpu_csv(inbox, finess, f"2024{month:02d}",
+                          month_of_passages(finess, 2024, month, 5 + month))
+    first, last = datetime(2024, 6, 1).date(), datetime(2024, 6, 30).date()
+    for hour in range(4):  # four corrections of one scope, among the other scopes
+        write_rpu_xml(inbox, CHU, datetime(2024, 7, 1, hour), first, last,
+                      [xml_passage(CHU, datetime(2024, 6, 10, 8 + k)) for k in range(hour + 1)])
+
+    lanes = ingest_inbox(engine, settings.model_copy(update={"ecriture_connexions": 3}), workers=2)
+    loaded = passages(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM passages_urgences")
+        conn.exec_driver_sql("DELETE FROM chargements")
+    one = ingest_inbox(engine, settings.model_copy(update={"ecriture_connexions": 1}), workers=2)
+
+    assert [(d.name, o.statut, o.lignes_remplacees) for d, o in lanes.outcomes] == [
+        (d.name, o.statut, o.lignes_remplacees) for d, o in one.outcomes]
+    assert [o.lignes_remplacees for d, o in lanes.outcomes if d.name.endswith(".xml")] == [0, 1, 2, 3]
+    assert passages(engine) == loaded and len(loaded) == 2 * sum(5 + m for m in range(1, 5)) + 4

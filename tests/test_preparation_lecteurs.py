@@ -1,0 +1,89 @@
+"""SQLite warehouses: the reading processes stage each delivery's rows in a private file beside the
+warehouse, so the one writer only copies them. Given staged rows, they load as the frame would;
+the staging files are owner-only and none is left once the run ends, whatever became of the file
+(loaded, already loaded, quarantined by its reject share, or a write that failed)."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine
+
+import warehouse.loading
+from cpts.config import Settings
+from tasks.ingest import ingest_inbox
+from tests.builders import month_of_passages, rows, write_rpu_csv
+from warehouse.bulk import Staged, discard, insert_frame, stage, staging_folder
+from warehouse.db import make_engine, upgrade
+from warehouse.tables.registre import rejets
+
+CHU, OTHER = "420784878", "420001232"
+sqlite_only = pytest.mark.parametrize("warehouse_url", ["sqlite"], indirect=True)
+
+
+def staging_files(engine: Engine) -> list[Path]:
+    folder = staging_folder(engine)
+    assert folder is not None
+    return sorted(folder.glob(".chargement-*"))
+
+
+def test_staged_rows_load_as_the_frame_and_the_file_is_owner_only(
+        tmp_path: Path, umask_022: None) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'entrepot.sqlite'}")
+    upgrade(engine)
+    frame = pl.DataFrame({"ligne": [2, 3], "colonne": ["entree", None], "motif": ["illisible", "x"],
+                          "feuille": [None, None], "cellule": [None, None], "inconnue": [1, 2]},
+                         schema_overrides={"feuille": pl.String, "cellule": pl.String})
+
+    staged = stage({"rejets": frame}, str(staging_folder(engine)))["rejets"]
+
+    assert isinstance(staged, Staged) and staged.height == 2 and "inconnue" not in staged.columns
+    assert stat.S_IMODE(Path(staged.path).stat().st_mode) == 0o600
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO chargements (id, fournisseur, type_fichier, nom_fichier, "
+                             "sha256, recu_le, statut) VALUES (1, 'f', 't', 'n', 's', '2024-01-01', 'x')")
+        assert insert_frame(conn, rejets, staged, chargement_id=1) == 2
+        assert insert_frame(conn, rejets, frame, chargement_id=1) == 2
+    copied = rows(engine, "SELECT chargement_id, ligne, colonne, motif FROM rejets ORDER BY id")
+    assert copied[:2] == copied[2:] == [(1, 2, "entree", "illisible"), (1, 3, None, "x")]
+    assert Path(staged.path).exists()  # kept for a retried transaction
+    discard([staged])
+    assert staging_files(engine) == []
+    engine.dispose()
+
+
+@sqlite_only
+def test_no_staging_file_is_left_whatever_became_of_the_deliveries(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    first = write_rpu_csv(inbox, CHU, "202403", month_of_passages(CHU, 2024, 3, 12))
+    (inbox / "hopital" / f"RPU_{CHU}_202404.csv").write_bytes(first.read_bytes())  # same bytes
+    bad = month_of_passages(OTHER, 2024, 3, 10)
+    bad[0]["entree"] = "pas une date"  # 10 % of rejects: over the 2 % threshold
+    write_rpu_csv(inbox, OTHER, "202403", bad)
+    write_rpu_csv(inbox, OTHER, "202404", month_of_passages(OTHER, 2024, 4, 5))
+
+    report = ingest_inbox(engine, settings, workers=2)
+
+    assert sorted(o.statut for _, o in report.outcomes) == [
+        "charge", "charge", "deja_charge", "quarantaine"]
+    assert rows(engine, "SELECT COUNT(*) FROM passages_urgences") == [(12 + 5,)]
+    assert staging_files(engine) == []
+
+
+@sqlite_only
+def test_a_failed_write_leaves_no_staging_file(engine: Engine, settings: Settings, inbox: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    write_rpu_csv(inbox, CHU, "202403", month_of_passages(CHU, 2024, 3, 12))
+
+    def cut(*_args, **_kwargs):
+        raise OSError("coupure simulée pendant l'écriture")
+
+    monkeypatch.setattr(warehouse.loading, "insert_frame", cut)
+    with pytest.raises(OSError, match="coupure simulée"):
+        ingest_inbox(engine, settings, workers=2)
+
+    assert rows(engine, "SELECT COUNT(*) FROM passages_urgences") == [(0,)]
+    assert staging_files(engine) == []

@@ -19,9 +19,12 @@ metadata = MetaData(
 IdType = BigInteger().with_variant(Integer(), "sqlite")
 
 
-def chargement_fk() -> Column:
-    """Lineage: every fact row points to the load batch (delivery) that brought it."""
+def chargement_fk(checked: bool = True) -> Column:
+    """Lineage: every fact row points to the load batch (delivery) that brought it.
+
+    `checked=False`: national-scale facts, whose key PostgreSQL would check once per loaded row
+    (migration 0009); the loader sets it in the transaction that registered the batch."""
     return Column(
-        "chargement_id", IdType, ForeignKey("chargements.id"), nullable=False, index=True,
-        comment="Chargement (fichier reçu) qui a apporté la ligne",
+        "chargement_id", IdType, *([ForeignKey("chargements.id")] if checked else []), nullable=False,
+        index=True, comment="Chargement (fichier reçu) qui a apporté la ligne",
     )

@@ -7,7 +7,7 @@ from warehouse.tables.base import IdType, chargement_fk, metadata
 passages_urgences = Table(
     "passages_urgences", metadata,
     Column("id", IdType, primary_key=True, autoincrement=True),
-    chargement_fk(),
+    chargement_fk(checked=False),
     Column("finess", String(9), nullable=False),
     Column("entree", DateTime, nullable=False, comment="Heure locale Europe/Paris"),
     Column("date_entree", Date, nullable=False, index=True),
@@ -38,7 +38,7 @@ passages_urgences = Table(
 sejours_mco = Table(
     "sejours_mco", metadata,
     Column("id", IdType, primary_key=True, autoincrement=True),
-    chargement_fk(),
+    chargement_fk(checked=False),
     Column("finess", String(9), nullable=False, index=True),
     Column("annee", Integer, nullable=False, comment="Année de la transmission cumulative"),
     Column("num_rsa", String(20), nullable=False),

@@ -24,6 +24,7 @@ from tasks.read_pool import CHUNK_FILES, Reader, read_in_order, warm_up
 from tasks.reading import TYPES, ReadJob, Refusal, read_job, read_or_refuse
 from tasks.write_lanes import Lanes
 from warehouse.bulk import Staged, discard, staging_folder
+from warehouse.checkpoints import background_checkpoints
 from warehouse.db import refresh_statistics, retry_on_lock
 from warehouse.keys import check_key
 from warehouse.loading import (
@@ -93,7 +94,8 @@ def ingest_deliveries(engine: Engine, deliveries: list[Delivery], settings: Sett
                 archived.identifie, None if stage_dir is None else str(stage_dir))
 
     out = []
-    with Lanes(writing_lanes(engine, settings), CHUNK_FILES * settings.ecriture_connexions) as lanes:
+    with background_checkpoints(engine), \
+            Lanes(writing_lanes(engine, settings), CHUNK_FILES * settings.ecriture_connexions) as lanes:
         for archived, result in read_in_order(jobs(), workers or settings.lecture_processus, reader):
             write = partial(_write_known, engine, archived, result, settings, known)
             for written in lanes.submit(archived, lane_key(archived, result), write):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -211,7 +212,14 @@ def _missing_reason(frame: pl.DataFrame, column: str, required: list[str], separ
 def refuse_nir(frame: pl.DataFrame, name: str) -> None:
     """A NIR anywhere (header or value, whole or inside a text) condemns the file; the message
     names the place, never the value. Raw bytes were screened already; this sees decoded values."""
-    for column in frame.columns:
+    refuse_nir_header(frame.columns, name)
+    hit = next(nir_hits(frame), None)
+    if hit is not None:
+        raise nir_value_refusal(name, *hit)
+
+
+def refuse_nir_header(columns: list[str], name: str) -> None:
+    for column in columns:
         if column in _NIR_COLUMNS:
             raise FileRejected(
                 f"{redact(name)} : colonne « {column} » interdite (numéro de sécurité sociale) ; "
@@ -219,6 +227,15 @@ def refuse_nir(frame: pl.DataFrame, name: str) -> None:
             )
         if contains_nir(column):
             raise nir_refusal(name, "ligne 1 (en-tête)")
+
+
+def nir_value_refusal(name: str, line: int, column: str) -> FileRejected:
+    return nir_refusal(name, f"ligne {line}, colonne « {redact(column)} »")
+
+
+def nir_hits(frame: pl.DataFrame) -> Iterator[tuple[int, str]]:
+    """(line, column) of each value holding a NIR, column by column in the frame's order, then
+    line by line."""
     texts = [c for c in frame.columns if c != LINE and frame[c].dtype == pl.String]
     if not texts:
         return
@@ -229,4 +246,4 @@ def refuse_nir(frame: pl.DataFrame, name: str) -> None:
         candidates = frame.filter(pl.col(column).str.contains(NIR_STRUCTURE))
         for line, value in zip(candidates[LINE], candidates[column], strict=True):
             if contains_nir(value):
-                raise nir_refusal(name, f"ligne {line}, colonne « {redact(column)} »")
+                yield line, column

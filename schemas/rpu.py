@@ -27,7 +27,7 @@ from schemas.base import (
     lost_anomalies_by,
     value_anomalies,
 )
-from schemas.csv_io import refuse_nir
+from schemas.csv_io import nir_hits, nir_value_refusal, refuse_nir, refuse_nir_header
 from warehouse.tables.hopital import passages_urgences
 
 COLUMNS = ["finess", "cp", "commune", "naissance", "sexe", "entree", "mode_entree", "provenance",
@@ -194,13 +194,19 @@ def extract_batch(files: list[Passages]) -> list[Extract | FileRejected]:
     out: list[Extract | FileRejected | None] = [None] * len(files)
     for i, file in enumerate(files):
         try:
-            refuse_nir(file.raw, file.name)
+            refuse_nir_header(file.raw.columns, file.name)
         except FileRejected as exc:
             out[i] = exc
     kept = [i for i, found in enumerate(out) if found is None]
     if not kept:
         return out  # type: ignore[return-value]
     raw = pl.concat([_batch_lines(files[i].raw, i) for i in kept], how="diagonal")
+    for i, refusal in _nir_refusals(raw, files).items():
+        out[i] = refusal
+        kept.remove(i)
+        raw = raw.filter(_file_of(pl.col(LINE)) != i)
+    if not kept:
+        return out  # type: ignore[return-value]
     typed = normalise(raw)
     lost = lost_anomalies_by(raw, typed, {c: c for c in CODES}, _file_of(pl.col(LINE)))
     try:
@@ -222,6 +228,17 @@ def extract_batch(files: list[Passages]) -> list[Extract | FileRejected]:
         file = replace(file, anomalies=file.anomalies + lost.get(i, []))
         out[i] = _extract(file, parts.get(i, valid.clear()), by_file.get(i, []))
     return out  # type: ignore[return-value]
+
+
+def _nir_refusals(raw: pl.DataFrame, files: list[Passages]) -> dict[int, FileRejected]:
+    """`refuse_nir` of every file of a batch, in one query: each file's first NIR in its own
+    column order, then line order."""
+    first: dict[int, tuple[int, int, str]] = {}
+    for line, column in nir_hits(raw):
+        i = _file_of_line(line)
+        place = (files[i].raw.columns.index(column), _line_of(line) or 0, column)
+        first[i] = min(first.get(i, place), place)
+    return {i: nir_value_refusal(files[i].name, line, column) for i, (_, line, column) in first.items()}
 
 
 def _alone(file: Passages) -> Extract | FileRejected:

@@ -7,13 +7,15 @@ refusal."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from cpts.config import Limits
 from generator import generate
-from schemas import rpu_csv
+from schemas import rpu, rpu_csv
 from schemas.base import Extract, FileRejected, ReadContext
 from schemas.rpu import REASONS
 from tasks.reading import ReadJob, read_jobs, read_or_refuse
@@ -85,3 +87,48 @@ def test_the_reading_processes_read_a_batch_file_by_file_outcomes(rpu_files: lis
     for job, batch, single in zip(jobs, read_jobs(jobs), singles, strict=True):
         assert type(batch) is type(single), job.name
         assert (outcome(batch) == outcome(single)) if isinstance(batch, Extract) else batch == single
+
+
+def test_a_nir_the_byte_screen_missed_refuses_the_same_files_in_a_batch(rpu_files: list[Path]) -> None:
+    """The decoded values are searched too (defence in depth behind the raw-byte screen): given
+    passages holding NIRs in several columns, each file is refused at its own first NIR, in its
+    own column order, as alone; the other files of the batch load."""
+    contexts = [ReadContext(p, p.name, rpu_csv.FILE_TYPE.matches(p.name), TEST_KEY.encode())
+                for p in rpu_files if "mutes" not in str(p)]
+    files = []
+    for context in contexts:
+        try:
+            files.append(rpu_csv.passages(context))
+        except FileRejected:
+            continue
+        if len(files) == 4:
+            break
+    man, woman = "1850742218123", "2920699123087"
+    planted = {0: [("motif", 5, f"suivi {nir(man)}"), ("dp", 3, nir(woman))],
+               2: [("liste_da", 7, f"x {nir(woman)} y"), ("motif", 2, nir(man))]}
+    for i, places in planted.items():
+        raw = files[i].raw
+        for column, row, value in places:
+            raw = raw.with_columns(pl.when(pl.int_range(pl.len()) == row).then(pl.lit(value))
+                                   .otherwise(pl.col(column)).alias(column))
+        files[i] = replace(files[i], raw=raw)
+
+    alone = [outcome(extract_alone(f)) for f in files]
+    together = [outcome(r) for r in rpu.extract_batch(files)]
+
+    assert together == alone
+    assert [o[0] == "refus" for o in alone] == [True, False, True, False]
+    assert all("NIR" in o[1] and "masqué" not in o[1] and man not in o[1] for o in alone if o[0] == "refus")
+
+
+def extract_alone(file: rpu.Passages) -> Extract | FileRejected:
+    try:
+        return rpu.extract_file(file)
+    except FileRejected as exc:
+        return exc
+
+
+def nir(body: str) -> str:
+    from cpts.identifiers import nir_key
+
+    return f"{body}{nir_key(body):02d}"

@@ -107,23 +107,28 @@ def read_separated(path: Path, name: str, separator: str | None,
                            "demandez un nouvel export.") from None
     frame.columns = unique_headers(frame.columns)
     frame = frame.select([c for c in frame.columns if not c.startswith(_DROPPED)])
-    refuse_foreign_digits(frame, name)
+    foreign, padded = _column_flags(frame)
+    refuse_foreign_digits(frame, name, foreign)
     return frame.select(  # one pass: line numbers, stripped values, missing markers as nulls
         pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE),
-        *[_cleaned(c) if dirty else pl.col(c) for c, dirty in _to_clean(frame).items()],
+        *[_cleaned(c) if c in padded else pl.col(c) for c in frame.columns],
     ), separator
 
 
-def _to_clean(frame: pl.DataFrame) -> dict[str, bool]:
-    """Per column, whether a value has edge whitespace, in one query. polars' null_values already
-    nulled the exact missing markers (quoted or not), so only such columns may hold one once
-    stripped: the others skip the costly marker lookup."""
+def _column_flags(frame: pl.DataFrame) -> tuple[list[str], set[str]]:
+    """In one query: the identifier columns holding other digits than 0-9, and the columns with
+    a padded value. polars' null_values already nulled the exact missing markers (quoted or not),
+    so only padded columns may hold one once stripped: the others skip the marker lookup."""
     text = [c for c, t in frame.schema.items() if t == pl.String]
+    identifiers = [c for c in text if normalise_header(c) in IDENTIFIER_COLUMNS]
     if not text:
-        return dict.fromkeys(frame.columns, False)
-    flags = frame.select([(pl.col(c).str.strip_chars() != pl.col(c)).any() for c in text]).row(0)
-    dirty = dict(zip(text, flags, strict=True))
-    return {c: bool(dirty.get(c)) for c in frame.columns}
+        return [], set()
+    flags = frame.select(
+        *[pl.col(c).str.contains(_FOREIGN_DIGIT).any().alias(f"f{i}") for i, c in enumerate(identifiers)],
+        *[(pl.col(c).str.strip_chars() != pl.col(c)).any().alias(f"p{i}") for i, c in enumerate(text)],
+    ).row(0)
+    foreign = [c for c, hit in zip(identifiers, flags[:len(identifiers)], strict=True) if hit]
+    return foreign, {c for c, hit in zip(text, flags[len(identifiers):], strict=True) if hit}
 
 
 def _cleaned(column: str) -> pl.Expr:
@@ -142,13 +147,10 @@ def _unbalanced_quote(data: bytes) -> str:
     return f", ligne {line} : guillemet (\") non refermé" if inside else ""
 
 
-def refuse_foreign_digits(frame: pl.DataFrame, name: str) -> None:
-    """Identifiers written with other digits than 0-9 (Arabic-Indic, full-width…) condemn the file."""
-    identifiers = [c for c in frame.columns if normalise_header(c) in IDENTIFIER_COLUMNS]
-    if not identifiers:
-        return
-    flagged = frame.select([pl.col(c).str.contains(_FOREIGN_DIGIT).any() for c in identifiers]).row(0)
-    for column in (c for c, hit in zip(identifiers, flagged, strict=True) if hit):
+def refuse_foreign_digits(frame: pl.DataFrame, name: str, flagged: list[str]) -> None:
+    """Identifiers written with other digits than 0-9 (Arabic-Indic, full-width…) condemn the file
+    (`flagged`: the identifier columns holding some, from `_column_flags`)."""
+    for column in flagged:
         bad = frame.with_row_index(LINE, offset=2).filter(pl.col(column).str.contains(_FOREIGN_DIGIT))
         if bad.height:
             raise FileRejected(

@@ -16,7 +16,8 @@ from schemas.separators import SEPARATOR_NAMES, column_names, detect_separator
 from schemas.synonyms import canonical_headers, vocabulary
 
 MISSING = ["", "NULL", "NA", "-", "null", "N/A"]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_MARKS = bytes(1 if b in {*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F} else 0
+                       for b in range(256))
 _NIR_COLUMNS = {"nir", "num_secu", "numero_securite_sociale"}
 # Identifier columns of the CSV exports: digits 0-9 only (an Arabic-Indic FINESS is no FINESS).
 IDENTIFIER_COLUMNS = {"finess", "cp", "commune", "cp_residence", "commune_residence", "id_nat_ps",
@@ -34,15 +35,17 @@ def _column_at(raw: bytes, offset: int) -> str:
     return f", colonne « {redact(names[index])} »" if index < len(names) else ""
 
 
-def decode(raw: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM) or windows-1252, detected from the bytes themselves."""
+def utf8(raw: bytes, name: str) -> bytes:
+    """The text as UTF-8 bytes: UTF-8 (with or without BOM) as it is, windows-1252 transcoded,
+    detected from the bytes themselves. A control character condemns the file."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        text = raw.decode("utf-8")
+        raw.decode("utf-8")  # validation only: valid bytes are kept as they are
+        data = raw
     except UnicodeDecodeError:
         try:
-            text = raw.decode("cp1252")
+            data = raw.decode("cp1252").encode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise FileRejected(
@@ -50,17 +53,18 @@ def decode(raw: bytes, name: str) -> str:
                 "(ni UTF-8 ni windows-1252) ; "
                 "demandez au fournisseur un nouvel export."
             ) from None
-    bad = _CONTROL.search(text)
-    if bad:
-        line = text[: bad.start()].count("\n") + 1
-        offset = len(text[: bad.start()].encode("utf-8"))
+    # C0 controls are the same single bytes in UTF-8 and windows-1252: searched in the raw bytes.
+    bad = raw.translate(_CONTROL_MARKS).find(b"\x01")
+    if bad >= 0:
+        line = raw[:bad].count(b"\n") + 1
+        offset = bad if data is raw else len(raw[:bad].decode("cp1252").encode("utf-8"))
         raise FileRejected(
-            f"{name} : caractère de contrôle U+{ord(bad[0]):04X} ligne {line}"
-            f"{_column_at(text.encode('utf-8'), offset)} : le fichier n'est pas un texte lisible "
+            f"{name} : caractère de contrôle U+{raw[bad]:04X} ligne {line}"
+            f"{_column_at(data, offset)} : le fichier n'est pas un texte lisible "
             "(fichier binaire, corrompu ou d'un encodage autre que UTF-8 / windows-1252) ; "
             "demandez au fournisseur un nouvel export."
         )
-    return text
+    return data
 
 
 def read_export(path: Path, name: str, limits: Limits, code: str, required: list[str],
@@ -93,7 +97,7 @@ def read_separated(path: Path, name: str, separator: str | None,
     raw = path.read_bytes()
     if not raw.strip():
         raise FileRejected(f"{name} : fichier vide.")
-    data = decode(raw, name).encode("utf-8")
+    data = utf8(raw, name)
     del raw
     separator = separator or detect_separator(data)
     try:

@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     lecture_processus: int = Field(2, ge=1, description="Processus de lecture des fichiers reçus en "
                                    "parallèle (lecture, normalisation, validation) ; 1 = dans le "
                                    "processus du chargement")
-    ecriture_connexions: int = Field(2, ge=1, description="PostgreSQL : fichiers reçus écrits en même "
+    ecriture_connexions: int = Field(3, ge=1, description="PostgreSQL : fichiers reçus écrits en même "
                                      "temps, chacun dans sa transaction (périmètres différents) ; "
                                      "SQLite : toujours 1")
     lock_timeout_s: float = Field(

@@ -129,7 +129,8 @@ def _column_flags(frame: pl.DataFrame) -> tuple[list[str], set[str]]:
         return [], set()
     flags = frame.select(
         *[pl.col(c).str.contains(_FOREIGN_DIGIT).any().alias(f"f{i}") for i, c in enumerate(identifiers)],
-        *[(pl.col(c).str.strip_chars() != pl.col(c)).any().alias(f"p{i}") for i, c in enumerate(text)],
+        # `\s` is Unicode White_Space, what `strip_chars` strips; the regex is the cheaper test.
+        *[pl.col(c).str.contains(r"^\s|\s$").any().alias(f"p{i}") for i, c in enumerate(text)],
     ).row(0)
     foreign = [c for c, hit in zip(identifiers, flags[:len(identifiers)], strict=True) if hit]
     return foreign, {c for c, hit in zip(text, flags[len(identifiers):], strict=True) if hit}

@@ -12,7 +12,7 @@ from schemas.csv_io import MISSING, read_delimited
 
 
 @pytest.mark.parametrize("marker", MISSING)
-@pytest.mark.parametrize("form", ["{}", " {} ", '"{}"', '" {}\t"'])
+@pytest.mark.parametrize("form", ["{}", " {} ", '"{}"', '" {}\t"', "\u00a0{}\u202f"])
 def test_a_missing_marker_is_null_padded_or_quoted(tmp_path: Path, marker: str, form: str) -> None:
     path = tmp_path / "export.csv"
     path.write_text(f"a;b;c\n{form.format(marker)};x;y\nz;x;y\n", encoding="utf-8")

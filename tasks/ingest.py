@@ -23,7 +23,7 @@ from tasks.inbox import Delivery, archive, discover
 from tasks.read_pool import CHUNK_FILES, Reader, read_in_order, warm_up
 from tasks.reading import TYPES, ReadJob, Refusal, read_job, read_or_refuse
 from tasks.write_lanes import Lanes
-from warehouse.bulk import Staged, discard, staging_folder
+from warehouse.bulk import Staged, discard, discard_stale, staging_folder
 from warehouse.checkpoints import background_checkpoints
 from warehouse.db import refresh_statistics, retry_on_lock
 from warehouse.keys import check_key
@@ -84,6 +84,8 @@ def ingest_deliveries(engine: Engine, deliveries: list[Delivery], settings: Sett
     archiver = archiver or (lambda d: d if d.local_path and d.sha256 else archive(d, settings.archive_path))
     regions = departements()
     stage_dir = staging_folder(engine)
+    if stage_dir is not None:
+        discard_stale(stage_dir)
 
     def jobs() -> Iterator[tuple[Delivery, ReadJob | None]]:
         for delivery in deliveries:

@@ -5,7 +5,9 @@ the staging files are owner-only and none is left once the run ends, whatever be
 
 from __future__ import annotations
 
+import os
 import stat
+import time
 from pathlib import Path
 
 import polars as pl
@@ -87,3 +89,19 @@ def test_a_failed_write_leaves_no_staging_file(engine: Engine, settings: Setting
 
     assert rows(engine, "SELECT COUNT(*) FROM passages_urgences") == [(0,)]
     assert staging_files(engine) == []
+
+
+@sqlite_only
+def test_staging_files_a_killed_run_left_are_removed_by_the_next_ingestion(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    folder = staging_folder(engine)
+    assert folder is not None
+    old, recent = folder / ".chargement-ancien.sqlite", folder / ".chargement-en-cours.sqlite"
+    for path in (old, recent):
+        path.write_bytes(b"lignes d'un chargement interrompu")
+    os.utime(old, (time.time() - 2 * 3600,) * 2)  # left two hours ago; the recent one may be live
+    write_rpu_csv(inbox, CHU, "202403", month_of_passages(CHU, 2024, 3, 4))
+
+    ingest_inbox(engine, settings, workers=1)
+
+    assert staging_files(engine) == [recent]

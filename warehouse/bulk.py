@@ -21,6 +21,7 @@ import io
 import itertools
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ BATCH_ROWS = 100_000
 STAGE_MIN_ROWS = 1
 _STAGED = "cpts_staged"  # DBAPI connection info: [(alias, path, owned)] to detach at check-in
 _aliases = itertools.count()
+STALE_AFTER_S = 3600
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,16 @@ def stage(frames: dict[str, pl.DataFrame], folder: str) -> dict[str, Staged]:
     _ingest(path, {name: frame for name, frame in tables.items() if not frame.is_empty()})
     return {name: Staged(path, name, tuple(frame.columns), frame.height, table_range(name, frame))
             for name, frame in tables.items()}
+
+
+def discard_stale(folder: Path, older_than_s: float = STALE_AFTER_S) -> int:
+    """Remove staging files a killed run left behind (they hold health data); a live one is written
+    within minutes of being staged. Returns how many were removed."""
+    cutoff = time.time() - older_than_s
+    stale = {p for p in folder.glob(".chargement-*.sqlite*") if p.stat().st_mtime < cutoff}
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
 
 
 def discard(staged: list[Staged]) -> None:

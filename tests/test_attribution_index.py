@@ -49,3 +49,13 @@ def test_sqlite_replaces_a_finess_month_through_the_finess_and_date_index(tmp_pa
     assert plan[0] == ("SEARCH passages_urgences USING INDEX ix_passages_urgences_finess_date_entree "
                        "(finess=? AND date_entree>? AND date_entree<?)"), plan  # then the cascade
     engine.dispose()
+
+
+def test_the_national_facts_carry_only_the_indexes_their_loads_and_readers_use(engine: Engine) -> None:
+    """Every index is paid by every loaded row: this list changes only on purpose (0008, 0010)."""
+    indexes = {table: sorted(tuple(ix["column_names"]) for ix in inspect(engine).get_indexes(table))
+               for table in ("passages_urgences", "sejours_mco")}
+    assert indexes["passages_urgences"] == [
+        ("chargement_id",), ("date_entree",), ("finess", "date_entree")]
+    assert indexes["sejours_mco"] == [
+        ("chargement_id",), ("date_sortie",), ("finess",), ("patient_pseudo",)]

@@ -269,9 +269,17 @@ def _line_of(line: int | None) -> int | None:
 
 
 def _by_file(valid: pl.DataFrame) -> dict[int, pl.DataFrame]:
-    keyed = valid.with_columns(_fichier=_file_of(pl.col(LINE)))
-    return {int(k[0]): part.drop("_fichier")
-            for k, part in keyed.partition_by("_fichier", as_dict=True, maintain_order=True).items()}
+    """Each file's rows of a batch: zero-copy slices when the rows are in line order (files are
+    concatenated in order and the plan keeps it), else a partition."""
+    files = valid.select(_file_of(pl.col(LINE)).alias("_fichier"))["_fichier"]
+    if not valid[LINE].is_sorted():
+        keyed = valid.with_columns(files)
+        return {int(k[0]): part.drop("_fichier")
+                for k, part in keyed.partition_by("_fichier", as_dict=True, maintain_order=True).items()}
+    runs = files.rle()
+    starts = runs.struct.field("len").cum_sum() - runs.struct.field("len")
+    return {int(f): valid.slice(int(start), int(n)) for f, start, n in zip(
+        runs.struct.field("value"), starts, runs.struct.field("len"), strict=True)}
 
 
 def _scope_refusals(valid: pl.DataFrame, files: list[Passages]) -> dict[int, FileRejected]:

@@ -105,3 +105,21 @@ def test_staging_files_a_killed_run_left_are_removed_by_the_next_ingestion(
     ingest_inbox(engine, settings, workers=1)
 
     assert staging_files(engine) == [recent]
+
+
+@sqlite_only
+def test_no_connection_keeps_a_staging_file_attached_after_an_ingestion(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    """An attached staging file would keep health data open, and ANALYZE would write into it."""
+    for month in range(1, 7):
+        write_rpu_csv(inbox, CHU, f"2024{month:02d}", month_of_passages(CHU, 2024, month, 6))
+
+    ingest_inbox(engine, settings, workers=2)
+
+    held = [engine.raw_connection() for _ in range(engine.pool.size())]  # every pooled connection
+    try:
+        for conn in held:
+            assert [row[1] for row in conn.execute("PRAGMA database_list")] == ["main"]
+    finally:
+        for conn in held:
+            conn.close()

@@ -112,14 +112,21 @@ def test_the_activity_report_is_reproduced_from_generated_exports(
 
 
 def published_values(engine: Engine) -> list[tuple]:
-    """Every row analysts read, without the computation time; floats compared to 1e-9 relative."""
+    """Every row analysts read, without the computation time; floats compared to 1e-9 relative.
+    The lineage is compared by delivered file: load ids follow the order loads commit in, and
+    PostgreSQL writes several scopes at once."""
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT territoire, code_indicateur, libelle, type_periode, periode, date_debut, date_fin, "
             "valeur, numerateur, denominateur, valeur_masquee_source, statut, motif_statut, "
             "version_catalogue, lignage FROM indicateurs_valeurs")).all()
+        files = dict(conn.execute(text("SELECT id, nom_fichier FROM chargements")).all())
     engine.dispose()
-    return sorted(tuple(_comparable(v) for v in r) for r in rows)
+    return sorted((*(_comparable(v) for v in r[:-1]), _delivered(r[-1], files)) for r in rows)
+
+
+def _delivered(lineage: str | None, files: dict[int, str]) -> tuple[str, ...] | None:
+    return None if lineage is None else tuple(sorted(files[int(i)] for i in lineage.split(",") if i))
 
 
 def _comparable(v: object) -> object:

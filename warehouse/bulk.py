@@ -207,10 +207,18 @@ def _attach(conn: Connection, path: str, owned: bool) -> str:
     return alias
 
 
+def watch_staging(engine: Engine) -> None:
+    """Detach (and remove) a connection's staging files when it goes back to the pool, and, should
+    a check-in ever have missed them, before it is handed out again: a staging file left attached
+    would keep health data open and make the next ANALYZE write into it. Registered on the engine,
+    so the listeners follow the pool across `dispose()` (`warehouse.db.make_engine`)."""
+    if not event.contains(engine, "checkin", _release_staged):
+        event.listen(engine, "checkin", _release_staged)
+        event.listen(engine, "checkout", _release_leftovers)
+
+
 def _watch_checkin(conn: Connection) -> None:
-    pool = conn.engine.pool
-    if not event.contains(pool, "checkin", _release_staged):
-        event.listen(pool, "checkin", _release_staged)
+    watch_staging(conn.engine)  # engines made elsewhere than `make_engine`
 
 
 def _release_staged(dbapi_connection, record) -> None:
@@ -223,6 +231,11 @@ def _release_staged(dbapi_connection, record) -> None:
         finally:
             if owned:
                 _unlink_stage(name)
+
+
+def _release_leftovers(dbapi_connection, record, _proxy) -> None:
+    if record.info.get(_STAGED):
+        _release_staged(dbapi_connection, record)
 
 
 def _unlink_stage(name: str) -> None:

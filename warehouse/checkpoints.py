@@ -36,7 +36,7 @@ def background_checkpoints(engine: Engine) -> Iterator[None]:
         committed.set()
 
     worker = threading.Thread(target=_checkpoint_after_commits, name="points-de-controle",
-                              args=(str(engine.url.database), committed, stop), daemon=True)
+                              args=(engine, committed, stop), daemon=True)
     event.listen(engine, "commit", signal)
     worker.start()
     try:
@@ -48,17 +48,20 @@ def background_checkpoints(engine: Engine) -> Iterator[None]:
         worker.join()
 
 
-def _checkpoint_after_commits(path: str, committed: threading.Event, stop: threading.Event) -> None:
+def _checkpoint_after_commits(engine: Engine, committed: threading.Event, stop: threading.Event) -> None:
+    # A pooled connection, in autocommit (the pool's connections are), outside SQLAlchemy's BEGIN:
+    # it goes back to the pool open, so no connection of this process ever closes the database
+    # while the others use it.
     try:
-        conn = sqlite3.connect(path, timeout=1, check_same_thread=True)
-    except sqlite3.Error:
+        conn = engine.raw_connection()
+    except Exception:
         log.debug("points de contrôle en arrière-plan impossibles", exc_info=True)
         return
     try:
         while True:  # the last one, once the block has ended, leaves the WAL copied back
             committed.wait()
             committed.clear()
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            conn.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)").close()
             if stop.is_set():
                 return
     except sqlite3.Error:  # the writers' automatic checkpoints take over

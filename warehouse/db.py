@@ -42,6 +42,9 @@ def make_engine(url: str, lock_timeout_s: float | None = None, writer: bool = Tr
             private_database_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"timeout": 60})
         event.listen(engine, "connect", _sqlite_pragmas)
+        from warehouse.bulk import watch_staging  # lazy: polars, for SQLite writers only
+
+        watch_staging(engine)
         # Writers take the lock at BEGIN, so a check-then-write (already loaded?) cannot race.
         mode = "BEGIN IMMEDIATE" if writer else "BEGIN"
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(mode))

@@ -30,7 +30,6 @@ T = TypeVar("T")
 Reader = Callable[[ReadJob], Extract | Refusal]
 _pool: tuple[int, ProcessPoolExecutor] | None = None
 _pool_lock = threading.RLock()  # the pool may be started by `warm_up`'s thread
-_warming: threading.Event | None = None  # set once `warm_up`'s processes answer (or failed to)
 log = logging.getLogger(__name__)
 # A chunk's files are read in one plan: ~17 ms of per-file queries paid once, not per file.
 CHUNK_FILES = 16
@@ -45,26 +44,17 @@ def _private_files() -> None:
 def warm_up(workers: int) -> None:
     """Start the reading processes in the background while the caller discovers and archives:
     the fork server imports the readers first (~3 s, otherwise waited for by the first read)."""
-    global _warming
     if workers > 1:
-        _warming = threading.Event()
-        threading.Thread(target=_start, args=(workers, _warming), name="lecteurs", daemon=True).start()
+        threading.Thread(target=_start, args=(workers,), name="lecteurs", daemon=True).start()
 
 
-def _start(workers: int, warming: threading.Event) -> None:
+def _start(workers: int) -> None:
     try:
         executor = pool(workers)
         for started in [executor.submit(os.getpid) for _ in range(workers)]:
             started.result()
     except Exception:  # the first read creates the pool again and reports what fails
         log.debug("démarrage anticipé des processus de lecture impossible", exc_info=True)
-    finally:
-        warming.set()
-
-
-def _starting() -> bool:
-    """Whether `warm_up`'s processes are still starting (the fork server imports the readers)."""
-    return _warming is not None and not _warming.is_set()
 
 
 def pool(workers: int) -> ProcessPoolExecutor:
@@ -105,18 +95,12 @@ def read_in_order(jobs: Iterable[tuple[T, ReadJob | None]], workers: int,
     """(item, extract or refusal) in the order of `jobs`; a None job gives None (nothing to read).
 
     Consecutive files of a type that reads several at once go to a reading process together
-    (`chunks`); `jobs` is consumed lazily, `workers + 1` chunks ahead of what the caller has taken.
-    While `warm_up`'s processes start, the first chunks are read in this process."""
+    (`chunks`); `jobs` is consumed lazily, `workers + 1` chunks ahead of what the caller has taken."""
     units = chunks(jobs, batching=reader is read_or_refuse)
     if workers <= 1:
         for chunk in units:
             yield from zip([item for item, _ in chunk], _in_process(reader, chunk), strict=True)
         return
-    while _starting():  # the first chunks are read here meanwhile, in order
-        chunk = next(units, None)
-        if chunk is None:
-            return
-        yield from zip([item for item, _ in chunk], _in_process(reader, chunk), strict=True)
     pending: deque[tuple[list, Future | None]] = deque()
     while True:
         while len(pending) <= workers:

@@ -6,15 +6,14 @@ file only, with the usual French message; the other files load."""
 from __future__ import annotations
 
 import os
-import threading
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from cpts.config import Limits, Settings
+from cpts.config import Settings
 from tasks.ingest import ingest_inbox
-from tasks.reading import ReadJob, Refusal, read_or_refuse
+from tasks.reading import ReadJob, read_or_refuse
 from tests.builders import month_of_passages, rows, write_rpu_csv
 from tests.builders_hopital import write_rpu_xml, xml_passage
 
@@ -146,29 +145,3 @@ def test_writing_lanes_load_what_one_lane_loads_and_each_scope_keeps_its_order(
         (d.name, o.statut, o.lignes_remplacees) for d, o in one.outcomes]
     assert [o.lignes_remplacees for d, o in lanes.outcomes if d.name.endswith(".xml")] == [0, 1, 2, 3]
     assert passages(engine) == loaded and len(loaded) == 2 * sum(5 + m for m in range(1, 5)) + 4
-
-
-def pid_reader(job: ReadJob) -> Refusal:
-    """Says which process read the file (runs in a reading process: must be importable)."""
-    return Refusal(str(os.getpid()))
-
-
-def test_the_first_files_are_read_here_while_the_reading_processes_start(
-        tmp_path: Path, monkeypatch) -> None:
-    from tasks import read_pool
-
-    starting = threading.Event()
-    monkeypatch.setattr(read_pool, "_warming", starting)
-    jobs = []
-    for i in range(4):
-        (tmp_path / f"f{i}").write_bytes(b"x")
-        jobs.append((i, ReadJob("rpu_csv", str(tmp_path / f"f{i}"), f"f{i}", b"k", ("42",), Limits())))
-
-    results = read_pool.read_in_order(iter(jobs), 2, pid_reader)
-    first = next(results)
-    starting.set()  # the processes answer: the next files go to them
-    read = [first, *results]
-
-    assert [i for i, _ in read] == [0, 1, 2, 3]
-    assert read[0][1].message == str(os.getpid())
-    assert all(r.message != str(os.getpid()) for _, r in read[1:])

@@ -145,3 +145,20 @@ def test_writing_lanes_load_what_one_lane_loads_and_each_scope_keeps_its_order(
         (d.name, o.statut, o.lignes_remplacees) for d, o in one.outcomes]
     assert [o.lignes_remplacees for d, o in lanes.outcomes if d.name.endswith(".xml")] == [0, 1, 2, 3]
     assert passages(engine) == loaded and len(loaded) == 2 * sum(5 + m for m in range(1, 5)) + 4
+
+
+def test_a_file_that_kills_its_reader_never_kills_the_loading_process_even_while_readers_start(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    """Reading the first files in the loading process while the reading processes start would
+    save ~2 s, and let a file that crashes its reader take the whole run down with it."""
+    from tasks import read_pool
+    from tasks.ingest import discover, ingest_deliveries
+
+    three_files(inbox)
+    matched, _ = discover(str(inbox))
+    read_pool.shutdown()
+    read_pool.warm_up(2)  # the processes are starting when the first file is read
+
+    outcomes = ingest_deliveries(engine, matched, settings, workers=2, reader=dying_reader)
+
+    assert {d.name: o.statut for d, o in outcomes}[BROKEN] == "quarantaine"

@@ -154,11 +154,14 @@ def test_a_file_that_kills_its_reader_never_kills_the_loading_process_even_while
     from tasks import read_pool
     from tasks.ingest import discover, ingest_deliveries
 
-    three_files(inbox)
+    write_rpu_csv(inbox, OTHER, "202403", month_of_passages(OTHER, 2024, 3, 9))  # BROKEN, read first
+    write_rpu_csv(inbox, CHU, "202404", month_of_passages(CHU, 2024, 4, 7))
     matched, _ = discover(str(inbox))
+    assert matched[0].name == BROKEN
     read_pool.shutdown()
     read_pool.warm_up(2)  # the processes are starting when the first file is read
 
     outcomes = ingest_deliveries(engine, matched, settings, workers=2, reader=dying_reader)
 
-    assert {d.name: o.statut for d, o in outcomes}[BROKEN] == "quarantaine"
+    assert {d.name: o.statut for d, o in outcomes} == {BROKEN: "quarantaine",
+                                                        f"RPU_{CHU}_202404.csv": "charge"}

@@ -19,7 +19,8 @@ R = TypeVar("R")
 
 
 class Lanes(Generic[T, R]):
-    """`submit(item, key, write)` then iterate `done()` / `drain()` for (item, result) in order."""
+    """`submit(item, key, write)` for each write, iterating what it gives back, then `drain()`:
+    (item, result) in submission order."""
 
     def __init__(self, lanes: int, ahead: int) -> None:
         self.threads = [ThreadPoolExecutor(1, thread_name_prefix=f"ecriture-{i}") for i in range(lanes)]
@@ -34,12 +35,15 @@ class Lanes(Generic[T, R]):
             thread.shutdown(wait=True)
 
     def submit(self, item: T, key: str, write: Callable[[], R]) -> Iterator[tuple[T, R]]:
-        """Queue `write` on the lane of `key`; yields the writes finished by then, in order
-        (waiting for the oldest when `ahead` writes are queued). A failure drains the rest first."""
+        """Queue `write` on the lane of `key` (now); the iterator gives back the writes finished
+        by then, in order, waiting for the oldest when `ahead` writes are queued."""
         self.pending.append((item, self.threads[self.lane_of(key)].submit(write)))
+        return self._finished()
+
+    def _finished(self) -> Iterator[tuple[T, R]]:
         while self.pending and (len(self.pending) > self.ahead or self.pending[0][1].done()):
             item, future = self.pending[0]
-            if future.exception() is not None:
+            if future.exception() is not None:  # a failure: the others first, then it
                 yield from self.drain()
                 return
             self.pending.popleft()

@@ -22,8 +22,6 @@ import itertools
 import os
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -64,7 +62,7 @@ def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame | Staged, *
     frame = frame.select(columns)
     if conn.dialect.name == "postgresql":
         _copy_postgres(conn, table, frame)
-    elif frame.height >= STAGE_MIN_ROWS and _staging_dir(conn) is not None:
+    elif frame.height >= STAGE_MIN_ROWS and staging_folder(conn.engine) is not None:
         _stage_sqlite(conn, table, frame)
     else:
         sql = f'INSERT INTO "{table.name}" ({_quoted(columns)}) VALUES ({", ".join("?" * len(columns))})'
@@ -103,10 +101,6 @@ def sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(out) if out else frame
 
 
-def _staging_dir(conn: Connection) -> Path | None:
-    return staging_folder(conn.engine)
-
-
 def staging_folder(engine: Engine) -> Path | None:
     """The SQLite warehouse's (private) folder, where staging files go; None elsewhere."""
     database = engine.url.database
@@ -117,11 +111,9 @@ def staging_folder(engine: Engine) -> Path | None:
 
 
 def _stage_sqlite(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
-    name = _stage_file(_staging_dir(conn))
+    name = _stage_file(staging_folder(conn.engine))
     _ingest(name, {"lot": frame})
-    cols = _quoted(frame.columns)
-    conn.exec_driver_sql(f'INSERT INTO main."{table.name}" ({cols}) SELECT {cols} '
-                         f'FROM {_attach(conn, name, owned=True)}.lot')
+    _copy(conn, table, name, "lot", list(frame.columns), {}, owned=True)
 
 
 def stage(frames: dict[str, pl.DataFrame], folder: str) -> dict[str, Staged]:
@@ -154,20 +146,26 @@ def discard(staged: list[Staged]) -> None:
 
 
 def _copy_staged(conn: Connection, table: Table, staged: Staged, constants: dict[str, object]) -> int:
-    if staged.height == 0:
-        return 0
-    cols = _quoted(list(staged.columns))
-    extra = "".join(f', "{k}"' for k in constants)
-    conn.exec_driver_sql(
-        f'INSERT INTO main."{table.name}" ({cols}{extra}) SELECT {cols}{", ?" * len(constants)} '
-        f'FROM {_attach(conn, staged.path, owned=False)}."{staged.table}"', tuple(constants.values()))
+    if staged.height:
+        _copy(conn, table, staged.path, staged.table, list(staged.columns), constants, owned=False)
     return staged.height
 
 
+def _copy(conn: Connection, table: Table, path: str, source: str, columns: list[str],
+          constants: dict[str, object], owned: bool) -> None:
+    """One `INSERT … SELECT` from a staging file attached to the caller's connection."""
+    cols = _quoted(columns)
+    extra = "".join(f', "{k}"' for k in constants)
+    conn.exec_driver_sql(
+        f'INSERT INTO main."{table.name}" ({cols}{extra}) SELECT {cols}{", ?" * len(constants)} '
+        f'FROM {_attach(conn, path, owned)}."{source}"', tuple(constants.values()))
+
+
 def _stage_file(directory: Path | None) -> str:
-    handle, name = tempfile.mkstemp(prefix=".chargement-", suffix=".sqlite", dir=directory)  # 0600
+    # 0600 from its creation; SQLite opens an empty file as an empty database. No umask change:
+    # that is process-wide, and the loading process's threads stage too.
+    handle, name = tempfile.mkstemp(prefix=".chargement-", suffix=".sqlite", dir=directory)
     os.close(handle)
-    os.unlink(name)  # ADBC creates the file itself; the name stays ours (same private folder)
     return name
 
 
@@ -175,7 +173,7 @@ def _ingest(path: str, frames: dict[str, pl.DataFrame]) -> None:
     import adbc_driver_sqlite.dbapi as adbc  # lazy: only SQLite writers need it
 
     try:
-        with _private_umask(), adbc.connect(path, autocommit=True) as db, db.cursor() as cur:
+        with adbc.connect(path, autocommit=True) as db, db.cursor() as cur:
             cur.execute("PRAGMA journal_mode=OFF")
             cur.execute("PRAGMA synchronous=OFF")
             for name, frame in frames.items():
@@ -183,15 +181,6 @@ def _ingest(path: str, frames: dict[str, pl.DataFrame]) -> None:
     except BaseException:
         _unlink_stage(path)
         raise
-
-
-@contextmanager
-def _private_umask() -> Iterator[None]:
-    old = os.umask(0o077)
-    try:
-        yield
-    finally:
-        os.umask(old)
 
 
 def _attach(conn: Connection, path: str, owned: bool) -> str:

@@ -12,7 +12,7 @@ in a temporary folder. In one run, each path on the same files, each in its own 
 - the project, per stage: discovery (tasks.inbox.discover), reading and validation (the readers,
   no warehouse), load (the project's whole ingestion function: discovery, archive, read,
   validate, write) into a fresh SQLite warehouse and a fresh PostgreSQL database (created,
-  upgraded by the parent before the timing, dropped at the end); at each `--processus` count
+  upgraded by the parent before the timing, dropped right after its path); at each `--processus` count
   when the ingestion takes a number of reading processes;
 - the references (bench/ingestion_references.py, no validation): pandas `read_csv` + `to_sql`
   into SQLite; polars `read_csv` + ADBC ingest into SQLite and into PostgreSQL; DuckDB
@@ -22,10 +22,12 @@ included (every run pays them; "dont imports" shows that part); rows/s divide th
 rows by that duration for every path, so the figures compare directly. Peak RSS is each
 process's own high-water mark (bench/ingestion_child.py says why not plain `ru_maxrss`). The
 paths run one after the other, discovery and reading first: every path then finds the files in
-the page cache. The ratios printed at the end are the project's load rows/s over the
-polars+ADBC reference of the same backend and over the pandas script. The machine's load
-average is printed before and after the run and, per path, when it started ("charge": on a
-shared machine, compare figures taken under similar load only).
+the page cache; each starts after a PostgreSQL `CHECKPOINT` (what earlier paths left in the
+server's buffers and WAL is written out before, not during, its measure). The ratios printed
+at the end are the project's load rows/s over the polars+ADBC reference of the same backend and
+over the pandas script. The machine's load average is printed before and after the run and, per
+path, when it started ("charge": on a shared machine, compare figures taken under similar load
+only).
 """
 
 from __future__ import annotations
@@ -39,9 +41,10 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from bench.common import BENCH_KEY, pg_database
+from bench.common import BENCH_KEY, checkpoint, pg_database
 from bench.ingestion_child import MARK
 from bench.ingestion_inbox import Inbox, cache_key, prepare
 from cpts.private import restrict_umask
@@ -61,6 +64,7 @@ class Run:
     result: dict = field(default_factory=dict)
     error: str | None = None
     load: float = 0.0  # the machine's 1-minute load average when the path started
+    cleanup: Callable[[], None] | None = None  # drops its target right after it ran
 
     def rate(self, rows: int) -> float | None:
         return rows / self.result["duree_s"] if self.result.get("duree_s") else None
@@ -106,7 +110,10 @@ def main(argv: list[str] | None = None) -> None:
         runs = [discovery, *_plan(inbox, tmp, args, cleanups,
                                   discovery.result.get("processus_possibles", False))]
         for run in runs[1:]:
+            _settle(None if args.sans_pg else args.pg_url)
             _execute(run)
+            if run.cleanup is not None:
+                run.cleanup()
         print(_report(args, inbox, folder, runs, load_before, os.getloadavg()))
     finally:
         for cleanup in cleanups:
@@ -138,15 +145,39 @@ def _plan(inbox: Inbox, tmp: Path, args: argparse.Namespace, cleanups: list[Call
             url = _warehouse(backend, work, args.pg_url, cleanups)
             label = "projet : chargement" + (f", {n} processus" if n is not None else "")
             runs.append(Run(label, backend, "chargement",
-                            {**project, "travail": str(work), "url": url, "processus": n}, n))
+                            {**project, "travail": str(work), "url": url, "processus": n}, n,
+                            cleanup=_last(cleanups, partial(shutil.rmtree, work, True))))
     runs.append(Run("pandas read_csv + to_sql", "sqlite", "pandas",
                     {**files, "cible": str(tmp / "pandas.sqlite")}))
     for backend in backends:
+        target = _reference_target(backend, tmp, args.pg_url, cleanups)
         runs.append(Run("polars read_csv + ADBC", backend, "polars_adbc",
-                        {**files, "moteur": backend,
-                         "cible": _reference_target(backend, tmp, args.pg_url, cleanups)}))
+                        {**files, "moteur": backend, "cible": target},
+                        cleanup=_last(cleanups) if backend == "postgresql" else None))
     runs.append(Run("DuckDB read_csv", "duckdb", "duckdb", {**files, "cible": str(tmp / "ref.duckdb")}))
     return runs
+
+
+def _last(cleanups: list[Callable[[], None]], local: Callable[[], None] | None = None
+          ) -> Callable[[], None]:
+    """A path's own clean-up: its PostgreSQL database (the last one registered, if any) and its
+    folder, dropped as soon as it ran (the run's end still drops whatever is left)."""
+    database = cleanups[-1] if cleanups else None
+
+    def cleanup() -> None:
+        if database is not None and database in cleanups:
+            cleanups.remove(database)
+            database()
+        if local is not None:
+            local()
+    return cleanup
+
+
+def _settle(pg_admin: str | None) -> None:
+    """Every path starts on a quiet server: PostgreSQL writes out what earlier paths left in its
+    buffers and WAL now (`CHECKPOINT`), not during the next path's measure."""
+    if pg_admin is not None:
+        checkpoint(pg_admin)
 
 
 def _folder(tmp: Path, name: str) -> Path:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from cpts.config import Settings
 from warehouse.db import make_engine, upgrade
@@ -27,9 +27,7 @@ def fresh_warehouse(prefix: str, url: str | None = None) -> tuple[Path, Settings
 
 def pg_database(admin_url: str, prefix: str = "cpts_bench") -> tuple[str, Callable[[], None]]:
     """(URL, drop) of a new empty PostgreSQL database created through `admin_url`."""
-    url = make_url(admin_url)
-    if url.drivername == "postgresql":  # the project's driver, not SQLAlchemy's default psycopg2
-        url = url.set(drivername="postgresql+psycopg")
+    url = _driver_url(admin_url)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
@@ -41,3 +39,20 @@ def pg_database(admin_url: str, prefix: str = "cpts_bench") -> tuple[str, Callab
         admin.dispose()
 
     return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def checkpoint(admin_url: str) -> None:
+    """Have PostgreSQL write out its dirty buffers and recycle its WAL now (superuser)."""
+    admin = create_engine(_driver_url(admin_url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("CHECKPOINT"))
+    finally:
+        admin.dispose()
+
+
+def _driver_url(admin_url: str) -> URL:
+    url = make_url(admin_url)
+    if url.drivername == "postgresql":  # the project's driver, not SQLAlchemy's default psycopg2
+        url = url.set(drivername="postgresql+psycopg")
+    return url

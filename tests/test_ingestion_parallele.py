@@ -165,3 +165,18 @@ def test_a_file_that_kills_its_reader_never_kills_the_loading_process_even_while
 
     assert {d.name: o.statut for d, o in outcomes} == {BROKEN: "quarantaine",
                                                         f"RPU_{CHU}_202404.csv": "charge"}
+
+
+def test_each_reading_process_runs_polars_on_one_thread_the_loading_process_on_every_core() -> None:
+    """The processes are the parallelism: a polars pool per core in each of them would put
+    processes × cores threads on the cores (tasks/reader_threads.py)."""
+    import polars as pl
+    import pytest
+
+    from tasks import read_pool
+
+    if (os.cpu_count() or 1) < 2 or "POLARS_MAX_THREADS" in os.environ:
+        pytest.skip("un seul cœur, ou nombre de fils polars imposé")
+    in_readers = {read_pool.pool(2).submit(pl.thread_pool_size).result() for _ in range(4)}
+
+    assert (in_readers, pl.thread_pool_size()) == ({1}, os.cpu_count())

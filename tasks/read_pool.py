@@ -141,7 +141,7 @@ def read_chunk(reader: Reader, jobs: list[ReadJob]) -> list[Extract | Refusal]:
     """What a reading process runs: the chunk's files, together when they can be; an error is
     its own file's. Extracts come back staged for a SQLite writer (`ReadJob.stage_dir`)."""
     results = read_jobs(jobs) if reader is read_or_refuse else [_alone(reader, job) for job in jobs]
-    return [staged(job, result) for job, result in zip(jobs, results, strict=True)]
+    return staged(jobs, results)
 
 
 def _to_read(chunk: list) -> list[ReadJob]:

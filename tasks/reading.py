@@ -11,6 +11,7 @@ import logging
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 from cpts.config import Limits
 from cpts.nir import redact
@@ -100,19 +101,27 @@ def read_jobs(jobs: list[ReadJob]) -> list[Extract | Refusal]:
     return out  # type: ignore[return-value]
 
 
-def staged(job: ReadJob, result: Extract | Refusal) -> Extract | Refusal:
-    """The extract with its tables staged for the SQLite writer (`warehouse.bulk.stage`), so the
-    one writer only copies them; unchanged when staging fails (the writer stages them then)."""
-    if job.stage_dir is None or not isinstance(result, Extract) or not result.tables:
-        return result
+def staged(jobs: list[ReadJob], results: list[Extract | Refusal]) -> list[Extract | Refusal]:
+    """The extracts of files read together, with their tables staged together for the SQLite
+    writer (`warehouse.bulk.stage`), so the one writer only copies them; unchanged when staging
+    fails (the writer stages them then)."""
+    todo = [i for i, (job, result) in enumerate(zip(jobs, results, strict=True))
+            if job.stage_dir is not None and isinstance(result, Extract) and result.tables]
+    if not todo:
+        return results
     from warehouse.bulk import stage
 
+    extracts = [cast(Extract, results[i]) for i in todo]
     try:
-        return replace(result, tables=stage(result.tables, job.stage_dir))
+        tables = stage([extract.tables for extract in extracts], cast(str, jobs[todo[0]].stage_dir))
     except Exception as exc:
         log.warning("Préparation de %s pour l'écriture impossible (%s, %s) : l'écriture s'en charge",
-                    redact(job.name), type(exc).__name__, where(exc))
-        return result
+                    ", ".join(redact(jobs[i].name) for i in todo), type(exc).__name__, where(exc))
+        return results
+    out = list(results)
+    for i, extract, staged_tables in zip(todo, extracts, tables, strict=True):
+        out[i] = replace(extract, tables=staged_tables)
+    return out
 
 
 def internal_error(name: str, exc: BaseException) -> Refusal:

@@ -40,7 +40,7 @@ def test_staged_rows_load_as_the_frame_and_the_file_is_owner_only(
                           "feuille": [None, None], "cellule": [None, None], "inconnue": [1, 2]},
                          schema_overrides={"feuille": pl.String, "cellule": pl.String})
 
-    staged = stage({"rejets": frame}, str(staging_folder(engine)))["rejets"]
+    staged = stage([{"rejets": frame}], str(staging_folder(engine)))[0]["rejets"]
 
     assert isinstance(staged, Staged) and staged.height == 2 and "inconnue" not in staged.columns
     assert stat.S_IMODE(Path(staged.path).stat().st_mode) == 0o600
@@ -123,3 +123,31 @@ def test_no_connection_keeps_a_staging_file_attached_after_an_ingestion(
     finally:
         for conn in held:
             conn.close()
+
+
+def test_deliveries_staged_together_share_one_file_until_the_last_is_done(tmp_path: Path) -> None:
+    """A chunk's deliveries are staged in one file, each its own rows; writing or refusing one
+    of them keeps the file for the others."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'entrepot.sqlite'}")
+    upgrade(engine)
+    frames = [pl.DataFrame({"ligne": list(range(2, 2 + n)), "motif": [f"motif {k}"] * n})
+              for k, n in enumerate([3, 0, 2])]
+
+    first, empty, last = stage([{"rejets": f} for f in frames], str(staging_folder(engine)))
+
+    assert len({s["rejets"].path for s in (first, empty, last)}) == 1
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO chargements (id, fournisseur, type_fichier, nom_fichier, "
+                             "sha256, recu_le, statut) VALUES (1, 'f', 't', 'n', 's', '2024-01-01', 'x')")
+        assert insert_frame(conn, rejets, last["rejets"], chargement_id=1) == 2
+    discard([last["rejets"]])
+    discard([empty["rejets"]])
+    assert len(staging_files(engine)) == 1  # the first delivery is not written yet
+    with engine.begin() as conn:
+        assert insert_frame(conn, rejets, first["rejets"], chargement_id=1) == 3
+    discard([first["rejets"]])
+
+    assert rows(engine, "SELECT ligne, motif FROM rejets ORDER BY id") == [
+        (2, "motif 2"), (3, "motif 2"), (2, "motif 0"), (3, "motif 0"), (4, "motif 0")]
+    assert staging_files(engine) == []
+    engine.dispose()

@@ -7,9 +7,10 @@ Never Python per row for a delivery's facts:
   database, which the caller's connection ATTACHes inside its transaction and copies with one
   `INSERT … SELECT`: the load stays one transaction of one connection. The staging database is
   detached when the connection goes back to the pool (after commit or rollback), and removed
-  then if the writer made it. A reading process may stage a delivery's tables itself (`stage`,
-  so the single SQLite writer only copies them): those files are removed by `discard`, once the
-  delivery is written or refused, so a retried transaction finds them again.
+  then if the writer made it. A reading process may stage the tables of the deliveries it read
+  together itself (`stage`, so the single SQLite writer only copies them): one file for them all,
+  each delivery's rows a contiguous rowid range of it, removed by `discard` once every one of
+  them is written or refused, so a retried transaction finds them again.
   An in-memory database has no folder for a staging file: it takes `executemany`.
 Temporal values are written as text in the form sqlite3's adapters always wrote
 (`AAAA-MM-JJ`, `AAAA-MM-JJ HH:MM:SS[.ffffff]`), so SQL comparisons on stored dates are unchanged.
@@ -21,6 +22,7 @@ import io
 import itertools
 import os
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +38,8 @@ STAGE_MIN_ROWS = 1
 _STAGED = "cpts_staged"  # DBAPI connection info: [(alias, path, owned)] to detach at check-in
 _aliases = itertools.count()
 STALE_AFTER_S = 3600
+_discarded: dict[str, int] = {}  # staging file → deliveries of it written or refused so far
+_discard_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,12 @@ class Staged:
     """A table's rows staged by a reading process in a private SQLite file (SQLite warehouses)."""
 
     path: str
-    table: str  # its name in the staging file, the warehouse table's
+    table: str  # its table in the staging file
     columns: tuple[str, ...]
     height: int
     dates: tuple[date | None, date | None]  # first and last date (`catalogue.sources.table_range`)
+    first: int = 1  # rowid of its first row in that table (deliveries staged together share it)
+    sharers: int = 1  # deliveries staged in the file: it is removed once all of them are done
 
 
 def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame | Staged, **constants: object) -> int:
@@ -116,17 +122,33 @@ def _stage_sqlite(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
     _copy(conn, table, name, "lot", list(frame.columns), {}, owned=True)
 
 
-def stage(frames: dict[str, pl.DataFrame], folder: str) -> dict[str, Staged]:
-    """A reading process's side: the tables' warehouse columns in one private staging file."""
+def stage(deliveries: list[dict[str, pl.DataFrame]], folder: str) -> list[dict[str, Staged]]:
+    """A reading process's side: the warehouse columns of the tables of deliveries read together,
+    in one private staging file (one connection and one Arrow ingest per table for them all, not
+    per delivery: ~0.7 µs/row less); each delivery's rows are a contiguous rowid range there."""
     from warehouse.catalogue.sources import table_range
     from warehouse.tables import metadata
 
-    tables = {name: frame.select([c for c in frame.columns if c in metadata.tables[name].c])
-              for name, frame in frames.items()}
+    selected = [{name: frame.select([c for c in frame.columns if c in metadata.tables[name].c])
+                 for name, frame in tables.items()} for tables in deliveries]
+    groups: dict[tuple[str, tuple[str, ...]], list[pl.DataFrame]] = {}
+    for tables in selected:
+        for name, frame in tables.items():
+            groups.setdefault((name, tuple(frame.columns)), []).append(frame)
+    names = {key: f"{key[0]}_{k}" for k, key in enumerate(groups)}
     path = _stage_file(Path(folder))
-    _ingest(path, {name: frame for name, frame in tables.items() if not frame.is_empty()})
-    return {name: Staged(path, name, tuple(frame.columns), frame.height, table_range(name, frame))
-            for name, frame in tables.items()}
+    _ingest(path, {names[key]: pl.concat(frames, how="vertical_relaxed")
+                   for key, frames in groups.items() if any(not f.is_empty() for f in frames)})
+    sharers, next_row = sum(1 for tables in selected if tables), dict.fromkeys(groups, 1)
+    out = []
+    for tables in selected:
+        out.append({})
+        for name, frame in tables.items():
+            key = (name, tuple(frame.columns))
+            out[-1][name] = Staged(path, names[key], key[1], frame.height, table_range(name, frame),
+                                   next_row[key], sharers)
+            next_row[key] += frame.height
+    return out
 
 
 def discard_stale(folder: Path, older_than_s: float = STALE_AFTER_S) -> int:
@@ -140,25 +162,34 @@ def discard_stale(folder: Path, older_than_s: float = STALE_AFTER_S) -> int:
 
 
 def discard(staged: list[Staged]) -> None:
-    """Remove staging files once their delivery is written or refused."""
-    for path in {s.path for s in staged}:
+    """One delivery's staged tables are written or refused: a staging file is removed once every
+    delivery staged in it is."""
+    for path, sharers in {(s.path, s.sharers) for s in staged}:
+        with _discard_lock:
+            done = _discarded.pop(path, 0) + 1
+            if done < sharers:
+                _discarded[path] = done
+                continue
         _unlink_stage(path)
 
 
 def _copy_staged(conn: Connection, table: Table, staged: Staged, constants: dict[str, object]) -> int:
     if staged.height:
-        _copy(conn, table, staged.path, staged.table, list(staged.columns), constants, owned=False)
+        _copy(conn, table, staged.path, staged.table, list(staged.columns), constants, owned=False,
+              rows=(staged.first, staged.first + staged.height - 1))
     return staged.height
 
 
 def _copy(conn: Connection, table: Table, path: str, source: str, columns: list[str],
-          constants: dict[str, object], owned: bool) -> None:
-    """One `INSERT … SELECT` from a staging file attached to the caller's connection."""
+          constants: dict[str, object], owned: bool, rows: tuple[int, int] | None = None) -> None:
+    """One `INSERT … SELECT` from a staging file attached to the caller's connection (the rowid
+    range `rows` of its table: a range scan)."""
     cols = _quoted(columns)
     extra = "".join(f', "{k}"' for k in constants)
+    where = " WHERE rowid BETWEEN ? AND ?" if rows else ""
     conn.exec_driver_sql(
         f'INSERT INTO main."{table.name}" ({cols}{extra}) SELECT {cols}{", ?" * len(constants)} '
-        f'FROM {_attach(conn, path, owned)}."{source}"', tuple(constants.values()))
+        f'FROM {_attach(conn, path, owned)}."{source}"{where}', (*constants.values(), *(rows or ())))
 
 
 def _stage_file(directory: Path | None) -> str:

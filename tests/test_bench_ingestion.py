@@ -81,3 +81,18 @@ def _utf8(raw: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def test_repeated_paths_keep_their_shortest_measure_and_fail_only_when_every_round_failed() -> None:
+    from bench.bench_ingestion import Run, _best
+
+    def run(seconds: float | None) -> Run:
+        done = Run("projet : chargement", "sqlite", "chargement", {})
+        if seconds is None:
+            done.error = "échec (code 1) : coupure"
+        else:
+            done.result = {"duree_s": seconds}
+        return done
+
+    assert _best((run(12.0), run(None), run(9.5), run(11.0))).result == {"duree_s": 9.5}
+    assert _best((run(None), run(None))).error == "échec (code 1) : coupure"

@@ -113,13 +113,15 @@ def main(argv: list[str] | None = None) -> None:
         _execute(discovery)  # first: it also tells whether the ingestion takes a process count
         rounds = []
         for _ in range(args.repetitions):  # alternated: a slow spell of the machine hits every path
-            rounds.append(_plan(inbox, tmp, args, cleanups,
+            folder_of_round = _folder(tmp, "tour")  # every target of the round is new
+            rounds.append(_plan(inbox, folder_of_round, args, cleanups,
                                 discovery.result.get("processus_possibles", False)))
             for run in rounds[-1]:
                 _settle(None if args.sans_pg else args.pg_url)
                 _execute(run)
                 if run.cleanup is not None:
                     run.cleanup()
+            shutil.rmtree(folder_of_round, ignore_errors=True)
         runs = [discovery, *[_best(tries) for tries in zip(*rounds, strict=True)]]
         print(_report(args, inbox, folder, runs, load_before, os.getloadavg()))
     finally:
@@ -194,8 +196,8 @@ def _settle(pg_admin: str | None) -> None:
 
 
 def _folder(tmp: Path, name: str) -> Path:
-    (tmp / name).mkdir()
-    return tmp / name
+    """A new folder of its own (each round of `--repetitions` has its own)."""
+    return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=tmp))
 
 
 def _warehouse(backend: str, work: Path, pg_admin: str, cleanups: list[Callable[[], None]]) -> str:

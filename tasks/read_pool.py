@@ -71,8 +71,8 @@ def _pool_of(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("forkserver")
     # The RPU row rules (pandera, ~1 s to import) too: each worker would otherwise pay it on its
     # first file. Imports only: no polars query runs in the fork server (forking after one can hang).
-    # `tasks.reader_threads` first: one polars thread per reading process.
-    context.set_forkserver_preload(["tasks.reader_threads", "tasks.reading", "schemas.rpu_model",
+    # `tasks.reading_process` first: one polars thread per reading process, no pandas.
+    context.set_forkserver_preload(["tasks.reading_process", "tasks.reading", "schemas.rpu_model",
                                     "schemas.pandera_rules", "warehouse.bulk",
                                     "adbc_driver_sqlite.dbapi"])
     _pool = (workers, ProcessPoolExecutor(workers, mp_context=context, initializer=_private_files))

@@ -167,9 +167,23 @@ def test_a_file_that_kills_its_reader_never_kills_the_loading_process_even_while
                                                         f"RPU_{CHU}_202404.csv": "charge"}
 
 
-def test_each_reading_process_runs_polars_on_one_thread_the_loading_process_on_every_core() -> None:
+def pandas_in_process() -> tuple[bool, str]:
+    """Whether pandas is loaded here, and what importing it says (runs in a reading process)."""
+    import importlib
+    import sys
+
+    loaded = "pandas" in sys.modules
+    try:
+        importlib.import_module("pandas")
+    except ModuleNotFoundError as exc:
+        return loaded, str(exc)
+    return loaded, "importé"
+
+
+def test_each_reading_process_runs_polars_on_one_thread_without_pandas() -> None:
     """The processes are the parallelism: a polars pool per core in each of them would put
-    processes × cores threads on the cores (tasks/reader_threads.py)."""
+    processes × cores threads on the cores; and pandera would import pandas (1.1 s of the reading
+    processes' start) for nothing (tasks/reading_process.py). The loading process keeps both."""
     import polars as pl
     import pytest
 
@@ -177,6 +191,32 @@ def test_each_reading_process_runs_polars_on_one_thread_the_loading_process_on_e
 
     if (os.cpu_count() or 1) < 2 or "POLARS_MAX_THREADS" in os.environ:
         pytest.skip("un seul cœur, ou nombre de fils polars imposé")
-    in_readers = {read_pool.pool(2).submit(pl.thread_pool_size).result() for _ in range(4)}
+    readers = read_pool.pool(2)
+    in_readers = {readers.submit(pl.thread_pool_size).result() for _ in range(4)}
+    pandas_there = readers.submit(pandas_in_process).result()
 
     assert (in_readers, pl.thread_pool_size()) == ({1}, os.cpu_count())
+    assert pandas_there == (False, "No module named 'pandas'")
+    assert pandas_in_process()[1] == "importé"
+
+
+def test_rows_refused_by_the_pandera_rules_are_the_same_in_a_reading_process(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    """pandera in the reading processes (no pandas there) rejects what it rejects in the loading
+    process, with the same French reasons."""
+    passages = month_of_passages(CHU, 2024, 3, 120)
+    passages[5]["sortie"] = "29/02/2024 23:59"  # before ENTREE
+    passages[40]["sortie"] = "01/03/2024 00:00"  # before ENTREE
+    write_rpu_csv(inbox, CHU, "202403", passages)
+
+    def rejects(workers: int) -> list[tuple]:
+        report = ingest_inbox(engine, settings, workers=workers)
+        assert statuses(report) == {f"RPU_{CHU}_202403.csv": "charge"}
+        found = rows(engine, "SELECT ligne, colonne, motif FROM rejets ORDER BY ligne, colonne")
+        with engine.begin() as conn:
+            for table in ("rejets", "passages_urgences", "anomalies", "chargements"):
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+        return found
+
+    in_readers = rejects(2)
+    assert in_readers == rejects(1) and [r[0] for r in in_readers] == [7, 42]

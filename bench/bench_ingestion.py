@@ -42,7 +42,6 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from bench.common import BENCH_KEY, checkpoint, pg_database
@@ -117,7 +116,8 @@ def main(argv: list[str] | None = None) -> None:
             rounds.append(_plan(inbox, folder_of_round, args, cleanups,
                                 discovery.result.get("processus_possibles", False)))
             for run in rounds[-1]:
-                _settle(None if args.sans_pg else args.pg_url)
+                if not args.sans_pg:  # a quiet server: what earlier paths left in its buffers
+                    checkpoint(args.pg_url)  # and WAL is written out now, not during this measure
                 _execute(run)
                 if run.cleanup is not None:
                     run.cleanup()
@@ -157,42 +157,32 @@ def _plan(inbox: Inbox, tmp: Path, args: argparse.Namespace, cleanups: list[Call
     for backend in backends:
         for n in counts:
             work = _folder(tmp, f"projet-{backend}-{n}")
-            url = _warehouse(backend, work, args.pg_url, cleanups)
+            url, drop = _warehouse(backend, work, args.pg_url, cleanups)
             label = "projet : chargement" + (f", {n} processus" if n is not None else "")
             runs.append(Run(label, backend, "chargement",
                             {**project, "travail": str(work), "url": url, "processus": n}, n,
-                            cleanup=_last(cleanups, partial(shutil.rmtree, work, True))))
+                            cleanup=_own(cleanups, drop, work)))
     runs.append(Run("pandas read_csv + to_sql", "sqlite", "pandas",
                     {**files, "cible": str(tmp / "pandas.sqlite")}))
     for backend in backends:
-        target = _reference_target(backend, tmp, args.pg_url, cleanups)
+        target, drop = _reference_target(backend, tmp, args.pg_url, cleanups)
         runs.append(Run("polars read_csv + ADBC", backend, "polars_adbc",
-                        {**files, "moteur": backend, "cible": target},
-                        cleanup=_last(cleanups) if backend == "postgresql" else None))
+                        {**files, "moteur": backend, "cible": target}, cleanup=_own(cleanups, drop)))
     runs.append(Run("DuckDB read_csv", "duckdb", "duckdb", {**files, "cible": str(tmp / "ref.duckdb")}))
     return runs
 
 
-def _last(cleanups: list[Callable[[], None]], local: Callable[[], None] | None = None
-          ) -> Callable[[], None]:
-    """A path's own clean-up: its PostgreSQL database (the last one registered, if any) and its
-    folder, dropped as soon as it ran (the run's end still drops whatever is left)."""
-    database = cleanups[-1] if cleanups else None
-
+def _own(cleanups: list[Callable[[], None]], drop: Callable[[], None] | None,
+         folder: Path | None = None) -> Callable[[], None]:
+    """A path's own clean-up, right after it ran: its PostgreSQL database (taken off the run's
+    final list) and its folder."""
     def cleanup() -> None:
-        if database is not None and database in cleanups:
-            cleanups.remove(database)
-            database()
-        if local is not None:
-            local()
+        if drop is not None and drop in cleanups:
+            cleanups.remove(drop)
+            drop()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     return cleanup
-
-
-def _settle(pg_admin: str | None) -> None:
-    """Every path starts on a quiet server: PostgreSQL writes out what earlier paths left in its
-    buffers and WAL now (`CHECKPOINT`), not during the next path's measure."""
-    if pg_admin is not None:
-        checkpoint(pg_admin)
 
 
 def _folder(tmp: Path, name: str) -> Path:
@@ -200,33 +190,37 @@ def _folder(tmp: Path, name: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=tmp))
 
 
-def _warehouse(backend: str, work: Path, pg_admin: str, cleanups: list[Callable[[], None]]) -> str:
-    """A fresh upgraded warehouse (the migrations are not part of the timing)."""
+def _warehouse(backend: str, work: Path, pg_admin: str, cleanups: list[Callable[[], None]]
+               ) -> tuple[str, Callable[[], None] | None]:
+    """A fresh upgraded warehouse (the migrations are not part of the timing), and its drop."""
     from warehouse.db import make_engine, upgrade
 
-    if backend == "sqlite":
-        url = f"sqlite:///{work / 'entrepot.sqlite'}"
-    else:
-        url, drop = pg_database(pg_admin)
-        cleanups.append(drop)
+    url, drop = (f"sqlite:///{work / 'entrepot.sqlite'}", None) if backend == "sqlite" \
+        else _database(pg_admin, cleanups)
     engine = make_engine(url)
     try:
         upgrade(engine)
     finally:
         engine.dispose()
-    return url
+    return url, drop
 
 
-def _reference_target(backend: str, tmp: Path, pg_admin: str,
-                      cleanups: list[Callable[[], None]]) -> str:
-    """The SQLite file, or a new empty database's libpq URI (what ADBC takes)."""
+def _reference_target(backend: str, tmp: Path, pg_admin: str, cleanups: list[Callable[[], None]]
+                      ) -> tuple[str, Callable[[], None] | None]:
+    """The SQLite file, or a new empty database's libpq URI (what ADBC takes), and its drop."""
     if backend == "sqlite":
-        return str(tmp / "polars-adbc.sqlite")
+        return str(tmp / "polars-adbc.sqlite"), None
     from sqlalchemy.engine import make_url
 
+    url, drop = _database(pg_admin, cleanups)
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False), drop
+
+
+def _database(pg_admin: str, cleanups: list[Callable[[], None]]) -> tuple[str, Callable[[], None]]:
+    """A new empty PostgreSQL database, dropped at the run's end unless its path dropped it."""
     url, drop = pg_database(pg_admin)
     cleanups.append(drop)
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return url, drop
 
 
 def _execute(run: Run) -> None:

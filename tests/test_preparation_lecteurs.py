@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 import warehouse.loading
 from cpts.config import Settings
@@ -32,6 +32,12 @@ def staging_files(engine: Engine) -> list[Path]:
     return sorted(folder.glob(".chargement-*"))
 
 
+def registered_load(conn: Connection) -> None:
+    """Load 1 in the registry, for the staged rows' lineage."""
+    conn.exec_driver_sql("INSERT INTO chargements (id, fournisseur, type_fichier, nom_fichier, "
+                         "sha256, recu_le, statut) VALUES (1, 'f', 't', 'n', 's', '2024-01-01', 'x')")
+
+
 def test_staged_rows_load_as_the_frame_and_the_file_is_owner_only(
         tmp_path: Path, umask_022: None) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'entrepot.sqlite'}")
@@ -45,8 +51,7 @@ def test_staged_rows_load_as_the_frame_and_the_file_is_owner_only(
     assert isinstance(staged, Staged) and staged.height == 2 and "inconnue" not in staged.columns
     assert stat.S_IMODE(Path(staged.path).stat().st_mode) == 0o600
     with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO chargements (id, fournisseur, type_fichier, nom_fichier, "
-                             "sha256, recu_le, statut) VALUES (1, 'f', 't', 'n', 's', '2024-01-01', 'x')")
+        registered_load(conn)
         assert insert_frame(conn, rejets, staged, chargement_id=1) == 2
         assert insert_frame(conn, rejets, frame, chargement_id=1) == 2
     copied = rows(engine, "SELECT chargement_id, ligne, colonne, motif FROM rejets ORDER BY id")
@@ -137,8 +142,7 @@ def test_deliveries_staged_together_share_one_file_until_the_last_is_done(tmp_pa
 
     assert len({s["rejets"].path for s in (first, empty, last)}) == 1
     with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO chargements (id, fournisseur, type_fichier, nom_fichier, "
-                             "sha256, recu_le, statut) VALUES (1, 'f', 't', 'n', 's', '2024-01-01', 'x')")
+        registered_load(conn)
         assert insert_frame(conn, rejets, last["rejets"], chargement_id=1) == 2
     discard([last["rejets"]])
     discard([empty["rejets"]])

@@ -222,7 +222,7 @@ def _attach(conn: Connection, path: str, owned: bool) -> str:
             return alias
     alias = f"lot_{os.getpid()}_{next(_aliases)}"
     staged.append((alias, path, owned))
-    _watch_checkin(conn)
+    watch_staging(conn.engine)  # engines made elsewhere than `make_engine` too
     conn.exec_driver_sql(f"ATTACH DATABASE ? AS {alias}", (path,))
     return alias
 
@@ -235,10 +235,6 @@ def watch_staging(engine: Engine) -> None:
     if not event.contains(engine, "checkin", _release_staged):
         event.listen(engine, "checkin", _release_staged)
         event.listen(engine, "checkout", _release_leftovers)
-
-
-def _watch_checkin(conn: Connection) -> None:
-    watch_staging(conn.engine)  # engines made elsewhere than `make_engine`
 
 
 def _release_staged(dbapi_connection, record) -> None:

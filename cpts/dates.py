@@ -15,6 +15,8 @@ DATETIME_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", 
                     "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d%m%Y")
 OFFSET_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+# Every value a rewrite below can change starts with an ISO date or ends with `Z`.
+_ISO_REWRITTEN = r"^\d{4}-|[Zz]$"
 # ISO 8601 variants rewritten to the two shapes the parsers know (polars has no look-around).
 _ISO_REWRITES = (
     (r"[Zz]$", "+00:00"),  # `Z` suffix: UTC
@@ -30,6 +32,15 @@ def iso_text(col: str | pl.Expr) -> pl.Expr:
     for pattern, replacement in _ISO_REWRITES:
         expr = expr.str.replace(pattern, replacement)
     return expr
+
+
+def iso_text_column(text: pl.Series) -> pl.Series:
+    """`iso_text` of a column, eagerly: the rewrites (~3 ms per 50 000 values each) only when a
+    value can take one, which a file of French dates never holds."""
+    stripped = text.str.strip_chars()
+    if not stripped.str.contains(_ISO_REWRITTEN).any():
+        return stripped
+    return stripped.to_frame().select(iso_text(pl.col(text.name)))[text.name]
 
 
 def parse_instant(col: str | pl.Expr, *, date_alone_is_midnight: bool = False) -> pl.Expr:
@@ -71,8 +82,22 @@ def parse_iso_column(text: pl.Series, *, date_alone_is_midnight: bool = False) -
     the values the formats before it left unread. A file writes its dates one way: after the
     first format that reads anything, usually nothing is left. The formats are exclusive, so
     starting with the one that reads the first value gives what the fixed order gives."""
+    return _first_format_first(text, _candidates(pl.col(text.name), date_alone_is_midnight),
+                               pl.Datetime("us"))
+
+
+def parse_date_column(text: pl.Series, formats: tuple[str, ...] = DATE_FORMATS) -> pl.Series:
+    """`parse_date` of a column, eagerly, format by format as `parse_iso_column`."""
+    stripped = text.str.strip_chars()
+    candidates = [pl.col(text.name).str.to_date(fmt, strict=False, exact=True) for fmt in formats]
+    return _first_format_first(stripped, candidates, pl.Date)
+
+
+def _first_format_first(text: pl.Series, candidates: list[pl.Expr], dtype: pl.DataType) -> pl.Series:
+    """The first candidate that reads each value (None if none does), each candidate tried only
+    on the values the ones before left unread, the one reading the first value first. The
+    candidates are exclusive formats, so the order does not change the result."""
     name = text.name
-    candidates = _candidates(pl.col(name), date_alone_is_midnight)
     todo = text.to_frame().with_row_index("_i").filter(pl.col(name).is_not_null())
     if todo.height:
         first = todo.head(1).select(c.alias(f"_{i}") for i, c in enumerate(candidates)).row(0)
@@ -85,7 +110,7 @@ def parse_iso_column(text: pl.Series, *, date_alone_is_midnight: bool = False) -
         read = todo.with_columns(candidate.alias("_v"))
         parsed.append(read.filter(pl.col("_v").is_not_null()).select("_i", "_v"))
         todo = read.filter(pl.col("_v").is_null()).drop("_v")
-    out = pl.Series(name, [None] * text.len(), dtype=pl.Datetime("us"))
+    out = pl.Series(name, [], dtype=dtype).extend_constant(None, text.len())
     for found in parsed:
         out = out.scatter(found["_i"], found["_v"])
     return out

@@ -191,24 +191,45 @@ def with_communes(frame: pl.DataFrame | pl.LazyFrame, out: str, *, cp: str | Non
     """`frame` plus `out`, the commune `resolver().resolve(cp, name, insee)` gives each row, and
     `territory`, its `territoire_cp`, when asked; by joins on the prepared reference.
 
+    Rows share few distinct keys (a file's patients come from a few hundred communes): each
+    distinct key is resolved once, then joined back to the rows (eagerly for a frame).
     `chars`: the non-ASCII characters of the `name` column (`cpts.labels.non_ascii_chars`), found
-    here when omitted (collecting that column once)."""
-    ref, lazy = prepared(), frame.lazy()
+    here when omitted."""
+    keys = [c for c in dict.fromkeys((cp, name, insee)) if c]
+    distinct = frame.lazy().select(keys).unique()
+    if isinstance(frame, pl.DataFrame):
+        distinct = distinct.collect().lazy()
     if name and chars is None:
-        chars = non_ascii_chars(lazy.select(pl.col(name)).collect().to_series())
-    found = []
+        chars = non_ascii_chars(distinct.select(pl.col(name)).collect().to_series())
+    resolved = _resolved(distinct, cp=cp, name=name, insee=insee, chars=chars or (),
+                         territory=territory is not None)
+    if isinstance(frame, pl.DataFrame):
+        resolved = resolved.collect()
+    joined = frame.join(resolved, on=keys, how="left", nulls_equal=True,  # type: ignore[arg-type]
+                        maintain_order="left")
+    named = {out: "_res_out", **({territory: "_res_territory"} if territory else {})}
+    joined = joined.with_columns(pl.col(found).alias(column) for column, found in named.items())
+    return joined.lazy().drop(named.values())
+
+
+def _resolved(keys: pl.LazyFrame, *, cp: str | None, name: str | None, insee: str | None,
+              chars: Iterable[str], territory: bool) -> pl.LazyFrame:
+    """The distinct `keys` with their commune (`_res_out`) and, if asked, the territory of the
+    postal code when no commune is found (`_res_territory`), by the reference's sorted tables."""
+    ref, lazy, found = prepared(), keys, []
     if insee:
         lazy = ref.insee.join(lazy.with_columns(_res_insee=insee_key(pl.col(insee))), "_res_insee", "_res_c1")
         found.append("_res_c1")
     if cp:
         names = pl.col(name) if name else pl.lit(None, pl.String)
         lazy = lazy.with_columns(_res_cp=postal_key(pl.col(cp))).with_columns(
-            _res_key=_name_key(pl.col("_res_cp"), commune_name_expr(names, chars or ())))
+            _res_key=_name_key(pl.col("_res_cp"), commune_name_expr(names, chars)))
         lazy = ref.names.join(lazy, "_res_key", "_res_c2")
         found.append("_res_c2")
-    lazy = lazy.with_columns((pl.coalesce(found) if found else pl.lit(None, pl.String)).alias(out))
+    lazy = lazy.with_columns((pl.coalesce(found) if found else pl.lit(None, pl.String)).alias("_res_out"))
     if territory:
         assert cp, "the territory of a postal code needs the postal code"
         lazy = ref.territories.join(lazy, "_res_cp", "_res_t").with_columns(
-            pl.when(pl.col(out).is_null()).then(pl.col("_res_t")).alias(territory))
-    return lazy.drop(pl.selectors.starts_with("_res_"))
+            pl.when(pl.col("_res_out").is_null()).then(pl.col("_res_t")).alias("_res_territory"))
+    return lazy.select(*keys.collect_schema().names(), "_res_out",
+                       *(["_res_territory"] if territory else []))

@@ -11,6 +11,7 @@ import polars as pl
 from cpts.config import Limits
 from cpts.nir import NIR_STRUCTURE, contains_nir, redact
 from schemas.base import LINE, Anomaly, FileRejected
+from schemas.csv_bytes import Possible, possible
 from schemas.screening import nir_refusal, screen_text
 from schemas.separators import SEPARATOR_NAMES, column_names, detect_separator
 from schemas.synonyms import canonical_headers, vocabulary
@@ -111,7 +112,7 @@ def read_separated(path: Path, name: str, separator: str | None,
                            "demandez un nouvel export.") from None
     frame.columns = unique_headers(frame.columns)
     frame = frame.select([c for c in frame.columns if not c.startswith(_DROPPED)])
-    foreign, padded = _column_flags(frame)
+    foreign, padded = _column_flags(frame, possible(data, separator))
     refuse_foreign_digits(frame, name, foreign)
     return frame.select(  # one pass: line numbers, stripped values, missing markers as nulls
         pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE),
@@ -119,13 +120,16 @@ def read_separated(path: Path, name: str, separator: str | None,
     ), separator
 
 
-def _column_flags(frame: pl.DataFrame) -> tuple[list[str], set[str]]:
+def _column_flags(frame: pl.DataFrame, bytes_say: Possible) -> tuple[list[str], set[str]]:
     """In one query: the identifier columns holding other digits than 0-9, and the columns with
-    a padded value. polars' null_values already nulled the exact missing markers (quoted or not),
-    so only padded columns may hold one once stripped: the others skip the marker lookup."""
-    text = [c for c, t in frame.schema.items() if t == pl.String]
-    identifiers = [c for c in text if normalise_header(c) in IDENTIFIER_COLUMNS]
-    if not text:
+    a padded value, each searched only when the file's bytes do not rule it out. polars'
+    null_values already nulled the exact missing markers (quoted or not), so only padded columns
+    may hold one once stripped: the others skip the marker lookup."""
+    text = [c for c, t in frame.schema.items() if t == pl.String] if bytes_say.padding else []
+    identifiers = [c for c, t in frame.schema.items()
+                   if t == pl.String and normalise_header(c) in IDENTIFIER_COLUMNS
+                   ] if bytes_say.foreign_digits else []
+    if not text and not identifiers:
         return [], set()
     flags = frame.select(
         *[pl.col(c).str.contains(_FOREIGN_DIGIT).any().alias(f"f{i}") for i, c in enumerate(identifiers)],

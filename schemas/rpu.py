@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from cpts.dates import age_in_years, iso_text, parse_date, parse_iso_column
+from cpts.dates import age_in_years, iso_text_column, parse_date_column, parse_iso_column
 from cpts.identifiers import finess_invalid, finess_valid
 from cpts.labels import non_ascii_chars
 from cpts.residence import with_communes
@@ -58,21 +58,22 @@ REASONS = {
 
 
 def normalise(raw: pl.DataFrame) -> pl.DataFrame:
-    """Canonical typed passages from raw string columns (names already canonical)."""
-    return normalised(raw).collect()
+    """Canonical typed passages from raw string columns (names already canonical), residence
+    resolved on the typed frame (`with_communes` resolves each distinct pair once)."""
+    names = raw["commune"] if "commune" in raw.columns else pl.Series([], dtype=pl.String)
+    return with_residence(typed(raw).collect(), non_ascii_chars(names.unique())).collect()
 
 
-def normalised(raw: pl.DataFrame) -> pl.LazyFrame:
-    """`normalise` as one lazy query, residence included."""
+def typed(raw: pl.DataFrame) -> pl.LazyFrame:
+    """`normalise` but the residence, as one lazy query."""
     present = raw.with_columns([pl.lit(None, pl.String).alias(c) for c in COLUMNS if c not in raw.columns])
     up = {c: pl.col(c).str.to_uppercase() for c in ("sexe", "transport", "transport_pec", "gravite",
                                                     "orient")}
-    iso = present.select(iso_text("entree"), iso_text("sortie"))  # format by format, eagerly
-    lazy = present.lazy().with_columns(
+    lazy = present.lazy().with_columns(  # dates format by format, eagerly
         finess=pl.col("finess").str.to_uppercase().str.zfill(9),
-        entree=parse_iso_column(iso["entree"]),
-        sortie=parse_iso_column(iso["sortie"]),
-        naissance=parse_date("naissance"),
+        entree=parse_iso_column(iso_text_column(present["entree"])),
+        sortie=parse_iso_column(iso_text_column(present["sortie"])),
+        naissance=parse_date_column(present["naissance"]),
         dp=_cim10(pl.col("dp")),
         motif=pl.when(pl.col("motif").str.len_chars() <= 20).then(pl.col("motif")),
         **up,
@@ -86,15 +87,14 @@ def normalised(raw: pl.DataFrame) -> pl.LazyFrame:
         cp_residence=pl.col("cp").str.zfill(5),
         liste_da=pl.col("liste_da").str.replace_all(r"\.", ""),
     ).with_columns(age=pl.when(pl.col("age").is_between(0, 120)).then(pl.col("age")))
-    names = raw["commune"] if "commune" in raw.columns else pl.Series([], dtype=pl.String)
-    return with_residence(lazy.drop("naissance"), non_ascii_chars(names))
+    return lazy.drop("naissance")
 
 
 def _cim10(expr: pl.Expr) -> pl.Expr:
     return expr.str.to_uppercase().str.replace_all(r"[.\s]", "")
 
 
-def with_residence(frame: pl.LazyFrame, chars: list[str]) -> pl.LazyFrame:
+def with_residence(frame: pl.DataFrame, chars: list[str]) -> pl.LazyFrame:
     """The commune of each (postal code, commune name), joined from the prepared reference."""
     return with_communes(frame, "commune_residence", cp="cp_residence", name="commune", chars=chars)
 

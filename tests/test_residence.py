@@ -89,3 +89,18 @@ def test_the_name_normaliser_as_an_expression_is_the_python_one() -> None:
     series = pl.Series("nom", names, dtype=pl.String)
     expressed = pl.DataFrame([series]).select(commune_name_expr(pl.col("nom"), non_ascii_chars(series)))
     assert expressed["nom"].to_list() == [normalise_commune_name(n) for n in names]
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_rows_sharing_a_code_keep_their_place_when_the_commune_replaces_the_code(lazy: bool) -> None:
+    """Each distinct key is resolved once and joined back: given codes repeated and null, resolved
+    in place (the PMSI reader writes the commune over the code it read), then every row keeps its
+    place and gets the resolver's commune."""
+    codes = [" 42218 ", "69381", None, "42218", "69381", "2a004", None, "xx", "42218"]
+    frame = pl.DataFrame({"commune_residence": codes, "n": range(len(codes))},
+                         schema={"commune_residence": pl.String, "n": pl.Int64})
+    joined = with_communes(frame.lazy() if lazy else frame, "commune_residence",
+                           insee="commune_residence").collect()
+    assert joined.columns == ["commune_residence", "n"]
+    assert joined["n"].to_list() == list(range(len(codes)))
+    assert joined["commune_residence"].to_list() == [resolver().resolve(None, None, c).commune for c in codes]

@@ -9,6 +9,11 @@ only: importing pandera costs about a second.
 
 from __future__ import annotations
 
+# What pandera's polars backends import when first registered (0.2 s): imported with this module,
+# so a reading process inherits them from the fork server instead of paying them on its first file.
+import pandera.backends.polars.builtin_checks
+import pandera.backends.polars.components
+import pandera.backends.polars.container  # noqa: F401
 import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData

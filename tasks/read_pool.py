@@ -33,6 +33,9 @@ _pool_lock = threading.RLock()  # the pool may be started by `warm_up`'s thread
 log = logging.getLogger(__name__)
 # A chunk's files are read in one plan: ~17 ms of per-file queries paid once, not per file.
 CHUNK_FILES = 16
+# The first chunks are smaller (2, 4, 8, then 16 files): the writer waits for the first result,
+# ~30 ms of reading per file after the reading processes start.
+FIRST_CHUNK_FILES = 2
 CHUNK_BYTES = 32 * 2**20
 _ALONE = "\x00seul"  # no file type: the next file starts another chunk
 
@@ -120,15 +123,16 @@ def read_in_order(jobs: Iterable[tuple[T, ReadJob | None]], workers: int,
 def chunks(jobs: Iterable[tuple[T, ReadJob | None]], batching: bool
            ) -> Iterator[list[tuple[T, ReadJob | None]]]:
     """Consecutive jobs read together: files of one type that reads several at once
-    (`FileType.read_many`), up to CHUNK_FILES files and CHUNK_BYTES; any other file alone."""
+    (`FileType.read_many`), up to CHUNK_FILES files (fewer for the first chunks) and CHUNK_BYTES;
+    any other file alone."""
     chunk: list[tuple[T, ReadJob | None]] = []
-    kind, size = None, 0
+    kind, size, most = None, 0, FIRST_CHUNK_FILES
     for item, job in jobs:
         joins = job is None or (batching and TYPES[job.file_type].read_many is not None
                                 and kind in (None, job.file_type))
-        if chunk and (not joins or len(chunk) >= CHUNK_FILES or size >= CHUNK_BYTES):
+        if chunk and (not joins or len(chunk) >= most or size >= CHUNK_BYTES):
             yield chunk
-            chunk, kind, size = [], None, 0
+            chunk, kind, size, most = [], None, 0, min(CHUNK_FILES, most * 2)
         chunk.append((item, job))
         if job is not None:
             kind = job.file_type if batching and TYPES[job.file_type].read_many else _ALONE

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from cpts.config import Settings
 from tasks.ingest import ingest_inbox
+from tasks.read_pool import chunks
 from tasks.reading import ReadJob, read_or_refuse
 from tests.builders import month_of_passages, rows, write_rpu_csv
 from tests.builders_hopital import write_rpu_xml, xml_passage
@@ -220,3 +221,15 @@ def test_rows_refused_by_the_pandera_rules_are_the_same_in_a_reading_process(
 
     in_readers = rejects(2)
     assert in_readers == rejects(1) and [r[0] for r in in_readers] == [7, 42]
+
+
+def test_the_first_chunks_are_small_so_the_writer_starts_early() -> None:
+    """Given 40 RPU CSV files, the reading processes get 2, 4, 8 then 16 files at a time (the
+    writer waits for the first chunk), and a file of another type starts a chunk of its own."""
+    def job(name: str, file_type: str = "rpu_csv") -> ReadJob:
+        return ReadJob(file_type, os.devnull, name, b"k", ("42",), Settings().limits)
+
+    jobs = [(i, job(f"RPU_{i}.csv")) for i in range(40)]
+    jobs.insert(20, (99, job("annuaire.txt", "annuaire")))
+    sizes = [len(chunk) for chunk in chunks(jobs, batching=True)]
+    assert sizes == [2, 4, 8, 6, 1, 16, 4]

@@ -19,16 +19,17 @@ ATTRIBUTIONS = {
 
 
 def _insert_sql(fact: str, where: str) -> str:
+    # One pass over the facts (a UNION ALL of the two rules read them twice): the commune's
+    # territories, else, with no commune, the postal code's.
     table, id_column = ATTRIBUTIONS[fact]
     return f"""
 INSERT INTO {table} ({id_column}, territoire)
-SELECT f.id, tc.territoire
-FROM {fact} f JOIN territoires_communes tc ON tc.code_insee = f.commune_residence
-WHERE {where}
-UNION ALL
-SELECT f.id, tcp.territoire
-FROM {fact} f JOIN territoires_codes_postaux tcp ON tcp.code_postal = f.cp_residence
-WHERE f.commune_residence IS NULL AND {where}"""
+SELECT f.id, COALESCE(tc.territoire, tcp.territoire)
+FROM {fact} f
+LEFT JOIN territoires_communes tc ON tc.code_insee = f.commune_residence
+LEFT JOIN territoires_codes_postaux tcp
+  ON f.commune_residence IS NULL AND tcp.code_postal = f.cp_residence
+WHERE {where} AND (tc.territoire IS NOT NULL OR tcp.territoire IS NOT NULL)"""
 
 
 def attribute_batch(conn: Connection, batch: int, loaded_tables: Iterable[str]) -> None:

@@ -168,14 +168,14 @@ def test_a_file_that_kills_its_reader_never_kills_the_loading_process_even_while
                                                         f"RPU_{CHU}_202404.csv": "charge"}
 
 
-def pandas_in_process() -> tuple[bool, str]:
-    """Whether pandas is loaded here, and what importing it says (runs in a reading process)."""
+def module_in_process(name: str) -> tuple[bool, str]:
+    """Whether a module is loaded here, and what importing it says (runs in a reading process)."""
     import importlib
     import sys
 
-    loaded = "pandas" in sys.modules
+    loaded = name in sys.modules
     try:
-        importlib.import_module("pandas")
+        importlib.import_module(name)
     except ModuleNotFoundError as exc:
         return loaded, str(exc)
     return loaded, "importé"
@@ -183,8 +183,9 @@ def pandas_in_process() -> tuple[bool, str]:
 
 def test_each_reading_process_runs_polars_on_one_thread_without_pandas() -> None:
     """The processes are the parallelism: a polars pool per core in each of them would put
-    processes × cores threads on the cores; and pandera would import pandas (1.1 s of the reading
-    processes' start) for nothing (tasks/reading_process.py). The loading process keeps both."""
+    processes × cores threads on the cores; and pandera would import pandas and hypothesis (1.3 s
+    of the reading processes' start) for nothing (tasks/reading_process.py). The loading process
+    keeps them all."""
     import polars as pl
     import pytest
 
@@ -194,11 +195,11 @@ def test_each_reading_process_runs_polars_on_one_thread_without_pandas() -> None
         pytest.skip("un seul cœur, ou nombre de fils polars imposé")
     readers = read_pool.pool(2)
     in_readers = {readers.submit(pl.thread_pool_size).result() for _ in range(4)}
-    pandas_there = readers.submit(pandas_in_process).result()
+    absent = [readers.submit(module_in_process, name).result() for name in ("pandas", "hypothesis")]
 
     assert (in_readers, pl.thread_pool_size()) == ({1}, os.cpu_count())
-    assert pandas_there == (False, "No module named 'pandas'")
-    assert pandas_in_process()[1] == "importé"
+    assert absent == [(False, "No module named 'pandas'"), (False, "No module named 'hypothesis'")]
+    assert [module_in_process(name)[1] for name in ("pandas", "hypothesis")] == ["importé"] * 2
 
 
 def test_rows_refused_by_the_pandera_rules_are_the_same_in_a_reading_process(

@@ -3,7 +3,7 @@
 Searching every value of every column for padding costs ~35 ns per value (2 ms for a monthly RPU
 file); a few vectorised passes over its bytes (~0.3 ms) tell, conservatively, that no value can
 be padded or hold a digit other than 0-9, which is what exports write. When they cannot tell, the
-values are searched as before: these tests may say "possible" wrongly, never "impossible" wrongly.
+values are searched as before: the check may say "possible" wrongly, never "impossible" wrongly.
 (Two-byte `in` searches run at ~1 GB/s here, hence numpy's comparisons.)
 """
 

@@ -186,22 +186,19 @@ def postal_key(expr: pl.Expr) -> pl.Expr:
 
 
 def with_communes(frame: pl.DataFrame | pl.LazyFrame, out: str, *, cp: str | None = None,
-                  name: str | None = None, insee: str | None = None, chars: Iterable[str] | None = None,
+                  name: str | None = None, insee: str | None = None,
                   territory: str | None = None) -> pl.LazyFrame:
     """`frame` plus `out`, the commune `resolver().resolve(cp, name, insee)` gives each row, and
     `territory`, its `territoire_cp`, when asked; by joins on the prepared reference.
 
     Rows share few distinct keys (a file's patients come from a few hundred communes): each
-    distinct key is resolved once, then joined back to the rows (eagerly for a frame).
-    `chars`: the non-ASCII characters of the `name` column (`cpts.labels.non_ascii_chars`), found
-    here when omitted."""
+    distinct key is resolved once, then joined back to the rows (eagerly for a frame)."""
     keys = [c for c in dict.fromkeys((cp, name, insee)) if c]
     distinct = frame.lazy().select(keys).unique()
     if isinstance(frame, pl.DataFrame):
         distinct = distinct.collect().lazy()
-    if name and chars is None:
-        chars = non_ascii_chars(distinct.select(pl.col(name)).collect().to_series())
-    resolved = _resolved(distinct, cp=cp, name=name, insee=insee, chars=chars or (),
+    chars = non_ascii_chars(distinct.select(pl.col(name)).collect().to_series()) if name else []
+    resolved = _resolved(distinct, cp=cp, name=name, insee=insee, chars=chars,
                          territory=territory is not None)
     if isinstance(frame, pl.DataFrame):
         resolved = resolved.collect()

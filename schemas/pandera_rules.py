@@ -9,14 +9,13 @@ only: importing pandera costs about a second.
 
 from __future__ import annotations
 
-# What pandera's polars backends import when first registered (0.2 s): imported with this module,
-# so a reading process inherits them from the fork server instead of paying them on its first file.
-import pandera.backends.polars.builtin_checks
-import pandera.backends.polars.components
-import pandera.backends.polars.container  # noqa: F401
 import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
+
+# What pandera's polars backends import when first registered (0.2 s): imported with this module,
+# so a reading process inherits them from the fork server instead of paying them on its first file.
+from pandera.backends.polars import builtin_checks, components, container  # noqa: F401
 from pandera.backends.polars.checks import PolarsCheckBackend
 from pandera.backends.polars.register import register_polars_backends
 from pandera.config import CONFIG, get_config_context

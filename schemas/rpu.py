@@ -13,7 +13,6 @@ import polars as pl
 
 from cpts.dates import age_in_years, iso_text_column, parse_date_column, parse_iso_column
 from cpts.identifiers import finess_invalid, finess_valid
-from cpts.labels import non_ascii_chars
 from cpts.residence import with_communes
 from schemas.base import (
     LINE,
@@ -58,10 +57,11 @@ REASONS = {
 
 
 def normalise(raw: pl.DataFrame) -> pl.DataFrame:
-    """Canonical typed passages from raw string columns (names already canonical), residence
-    resolved on the typed frame (`with_communes` resolves each distinct pair once)."""
-    names = raw["commune"] if "commune" in raw.columns else pl.Series([], dtype=pl.String)
-    return with_residence(typed(raw).collect(), non_ascii_chars(names.unique())).collect()
+    """Canonical typed passages from raw string columns (names already canonical), the commune of
+    each (postal code, commune name) joined from the prepared reference (`with_communes` resolves
+    each distinct pair once)."""
+    return with_communes(typed(raw).collect(), "commune_residence", cp="cp_residence",
+                         name="commune").collect()
 
 
 def typed(raw: pl.DataFrame) -> pl.LazyFrame:
@@ -92,11 +92,6 @@ def typed(raw: pl.DataFrame) -> pl.LazyFrame:
 
 def _cim10(expr: pl.Expr) -> pl.Expr:
     return expr.str.to_uppercase().str.replace_all(r"[.\s]", "")
-
-
-def with_residence(frame: pl.DataFrame, chars: list[str]) -> pl.LazyFrame:
-    """The commune of each (postal code, commune name), joined from the prepared reference."""
-    return with_communes(frame, "commune_residence", cp="cp_residence", name="commune", chars=chars)
 
 
 def validate(frame: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[Reject]]:

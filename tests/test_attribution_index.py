@@ -42,10 +42,12 @@ def test_sqlite_replaces_a_finess_month_through_the_finess_and_date_index(tmp_pa
 
     engine = make_engine(f"sqlite:///{tmp_path / 'entrepot.sqlite'}")
     upgrade(engine)
-    [statement] = scopes.deletes(rpu.scope("420009573", date(2024, 3, 1), date(2024, 3, 31)))
-    compiled = statement.compile(engine, compile_kwargs={"literal_binds": True})
+    [(statement, values)] = scopes.deletes(rpu.scope("420009573", date(2024, 3, 1), date(2024, 3, 31)))
+    compiled = statement.compile(engine)
+    bound = compiled.construct_params(values)
     with engine.connect() as conn:
-        plan = [row[-1] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
+        plan = [row[-1] for row in conn.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {compiled}", tuple(str(bound[k]) for k in compiled.positiontup))]
     assert plan[0] == ("SEARCH passages_urgences USING INDEX ix_passages_urgences_finess_date_entree "
                        "(finess=? AND date_entree>? AND date_entree<?)"), plan  # then the cascade
     engine.dispose()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import polars as pl
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, select, update
 
 from cpts.nir import redact
 from schemas.base import Anomaly, Extract, Reject, Scope
@@ -47,6 +47,14 @@ class LoadOutcome:
 
 
 LOADED = ("charge", "remplace")  # statuses of a file whose rows entered the warehouse
+
+# The statements every delivery runs, built once: on SQLite their construction and cache keys cost
+# more than their execution, in the one writer every load waits for.
+_LOADED_ID = select(chargements.c.id).where(
+    chargements.c.sha256 == bindparam("sha256"), chargements.c.statut.in_(LOADED)).limit(1)
+_REGISTER = insert(chargements).returning(chargements.c.id)  # the columns: the row's keys
+_FINISH = update(chargements).where(chargements.c.id == bindparam("batch"))  # SET: the other keys
+_ANOMALIES = insert(anomalies)
 
 
 def seen_before(status: str) -> LoadOutcome:
@@ -100,11 +108,7 @@ def _waiting(conn: Connection, locks: list[str]) -> None:
 
 def loaded_id(conn: Connection, sha256: str) -> int | None:
     """The batch that already loaded these exact bytes, if any."""
-    return conn.execute(
-        select(chargements.c.id).where(
-            and_(chargements.c.sha256 == sha256, chargements.c.statut.in_(LOADED))
-        ).limit(1)
-    ).scalar_one_or_none()
+    return conn.execute(_LOADED_ID, {"sha256": sha256}).scalar_one_or_none()
 
 
 def known_statuses(engine: Engine) -> dict[str, str]:
@@ -132,7 +136,7 @@ def _register(conn: Connection, info: DeliveryInfo, **values: object) -> int:
     row = {**info.__dict__, **values, "nom_fichier": redact(info.nom_fichier)}
     if isinstance(row.get("message"), str):
         row["message"] = redact(row["message"])
-    return int(conn.execute(insert(chargements).values(row).returning(chargements.c.id)).scalar_one())
+    return int(conn.execute(_REGISTER, row).scalar_one())
 
 
 def _redacted(record: Reject | Anomaly) -> dict[str, object]:
@@ -187,11 +191,11 @@ def _write(conn: Connection, info: DeliveryInfo, extract: Extract) -> LoadOutcom
     loaded = _insert_facts(conn, batch, extract)
     _insert_rejects(conn, batch, extract.rejects)
     if extract.anomalies:
-        conn.execute(insert(anomalies), [
+        conn.execute(_ANOMALIES, [
             {"chargement_id": batch, **_redacted(a)} for a in extract.anomalies])
     first, last = touched_range(extract.tables)  # what the nightly's indicator stage must recompute
-    conn.execute(update(chargements).where(chargements.c.id == batch).values(
-        statut="charge", charge_le=datetime.now(), lignes_chargees=loaded,
+    conn.execute(_FINISH, dict(
+        batch=batch, statut="charge", charge_le=datetime.now(), lignes_chargees=loaded,
         lignes_rejetees=len(extract.rejects), lignes_remplacees=replaced,
         tables_chargees=",".join(sorted(extract.tables)), donnees_du=first, donnees_au=last))
     return LoadOutcome("charge", batch, extract.rows_read, loaded, len(extract.rejects), replaced)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
     Connection,
     DateTime,
     Delete,
-    Table,
     and_,
+    bindparam,
     delete,
     select,
     true,
@@ -35,37 +37,50 @@ KEY_COLUMNS = {  # ScopeKey field → registry column
 }
 
 
-def deletes(scope: Scope) -> list[Delete]:
-    """The DELETE statements that empty the scope, one table after the other."""
-    out = []
+def replace(conn: Connection, scope: Scope) -> int:
+    """Delete what the scope covers; returns the number of rows removed."""
+    return sum(conn.execute(statement, values).rowcount or 0 for statement, values in deletes(scope))
+
+
+def deletes(scope: Scope) -> list[tuple[Delete, dict[str, object]]]:
+    """The DELETE statements that empty the scope, one table after the other, with their values."""
+    out: list[tuple[Delete, dict[str, object]]] = []
     for name in scope.tables:
         table = metadata.tables[name]
-        out.append(delete(table).where(_within(table, scope)))
+        shape = tuple((c, v is None) for c, v in scope.equals)
+        values = {f"v_{c}": v for c, v in scope.equals if v is not None}
+        if scope.dates is not None:
+            values |= _bounds(table.c[scope.dates.column], scope.dates.first, scope.dates.last)
+        out.append((_within(name, shape, scope.dates.column if scope.dates else None), values))
         if scope.ids is not None:
-            values = list(scope.ids.values)
+            ids = list(scope.ids.values)
             column = table.c[scope.ids.column]
-            out += [delete(table).where(column.in_(values[i:i + ID_CHUNK]))
-                    for i in range(0, len(values), ID_CHUNK)]
+            out += [(delete(table).where(column.in_(ids[i:i + ID_CHUNK])), {})
+                    for i in range(0, len(ids), ID_CHUNK)]
     return out
 
 
-def _within(table: Table, scope: Scope) -> ColumnElement[bool]:
-    conditions = [table.c[c].is_(None) if v is None else table.c[c] == v for c, v in scope.equals]
-    if scope.dates is not None:
-        column = table.c[scope.dates.column]
-        first, last = scope.dates.first, scope.dates.last
-        if isinstance(column.type, DateTime):  # every instant of the last day
-            start = datetime.combine(first, datetime.min.time())
-            end = datetime.combine(last + timedelta(days=1), datetime.min.time())
-            conditions += [column >= start, column < end]
+@cache
+def _within(name: str, shape: tuple[tuple[str, bool], ...], dates: str | None) -> Delete:
+    """The scope's DELETE for one table, its values as parameters: built once per shape (the
+    single SQLite writer runs one for each delivery)."""
+    table = metadata.tables[name]
+    conditions = [table.c[c].is_(None) if empty else table.c[c] == bindparam(f"v_{c}")
+                  for c, empty in shape]
+    if dates is not None:
+        column, first, last = table.c[dates], bindparam("du"), bindparam("au")
+        if isinstance(column.type, DateTime):  # every instant of the last day: `au` is next midnight
+            conditions += [column >= first, column < last]
         else:
             conditions.append(column.between(first, last))
-    return and_(true(), *conditions)
+    return delete(table).where(and_(true(), *conditions))
 
 
-def replace(conn: Connection, scope: Scope) -> int:
-    """Delete what the scope covers; returns the number of rows removed."""
-    return sum(conn.execute(statement).rowcount or 0 for statement in deletes(scope))
+def _bounds(column: Column, first: date, last: date) -> dict[str, object]:
+    if isinstance(column.type, DateTime):
+        return {"du": datetime.combine(first, datetime.min.time()),
+                "au": datetime.combine(last + timedelta(days=1), datetime.min.time())}
+    return {"du": first, "au": last}
 
 
 def registry_values(scope: Scope) -> dict[str, object]:

@@ -23,7 +23,10 @@ rows by that duration for every path, so the figures compare directly. Peak RSS 
 process's own high-water mark (bench/ingestion_child.py says why not plain `ru_maxrss`). The
 paths run one after the other, discovery and reading first: every path then finds the files in
 the page cache; each starts after a PostgreSQL `CHECKPOINT` (what earlier paths left in the
-server's buffers and WAL is written out before, not during, its measure). The ratios printed
+server's buffers and WAL is written out before, not during, its measure). "CPU (s)" is the CPU
+time of the path's processes (the loading process's threads, the reading processes) and, when
+the PostgreSQL server runs on this machine, the server's during the path ("serv."): what the
+machine's cores had to do, whose sum over the cores bounds the duration. The ratios printed
 at the end are the project's load rows/s over the polars+ADBC reference of the same backend and
 over the pandas script. The machine's load average is printed before and after the run and, per
 path, when it started ("charge": on a shared machine, compare figures taken under similar load
@@ -44,8 +47,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bench.common import BENCH_KEY, checkpoint, pg_database
-from bench.ingestion_child import MARK
+from bench.ingestion_child import MARK, cpu_s
 from bench.ingestion_inbox import Inbox, cache_key, prepare
 from cpts.private import restrict_umask
 
@@ -64,6 +69,7 @@ class Run:
     result: dict = field(default_factory=dict)
     error: str | None = None
     load: float = 0.0  # the machine's 1-minute load average when the path started
+    server_cpu_s: float | None = None  # the local PostgreSQL server's CPU time during the path
     cleanup: Callable[[], None] | None = None  # drops its target right after it ran
 
     def rate(self, rows: int) -> float | None:
@@ -118,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
             for run in rounds[-1]:
                 if not args.sans_pg:  # a quiet server: what earlier paths left in its buffers
                     checkpoint(args.pg_url)  # and WAL is written out now, not during this measure
-                _execute(run)
+                _execute(run, args.pg_url)
                 if run.cleanup is not None:
                     run.cleanup()
             shutil.rmtree(folder_of_round, ignore_errors=True)
@@ -223,8 +229,9 @@ def _database(pg_admin: str, cleanups: list[Callable[[], None]]) -> tuple[str, C
     return url, drop
 
 
-def _execute(run: Run) -> None:
+def _execute(run: Run, pg_url: str = DEFAULT_PG) -> None:
     run.load = os.getloadavg()[0]
+    server = _server_cpu_s(pg_url) if run.backend == "postgresql" else None
     done = subprocess.run([sys.executable, "-m", "bench.ingestion_child", run.path],
                           input=json.dumps(run.params), capture_output=True, text=True, cwd=ROOT,
                           check=False)
@@ -234,6 +241,24 @@ def _execute(run: Run) -> None:
         run.error = f"échec (code {done.returncode}) : {last[:200]}"
         return
     run.result = json.loads(lines[-1][len(MARK):])
+    if server is not None:
+        run.server_cpu_s = (_server_cpu_s(pg_url) or 0.0) - server
+
+
+def _server_cpu_s(pg_url: str) -> float | None:
+    """CPU time used so far by the PostgreSQL server when it runs on this machine (every `postgres`
+    process, with the backends the postmaster reaped), None when it does not or cannot be read."""
+    if make_url(pg_url).host not in {None, "", "127.0.0.1", "localhost", "::1"}:
+        return None
+    pids = [p.parent.name for p in Path("/proc").glob("[0-9]*/comm") if _comm(p) == "postgres"]
+    return sum(cpu_s(pid, reaped=True) for pid in pids) if pids else None
+
+
+def _comm(path: Path) -> str:
+    try:
+        return path.read_text().strip()
+    except OSError:
+        return ""
 
 
 def _n(value: float) -> str:
@@ -262,7 +287,7 @@ def _report(args: argparse.Namespace, inbox: Inbox, folder: Path, runs: list[Run
                         if args.repetitions > 1 else "un passage par chemin"),
         "",
         f"{'chemin':<44}{'base':<12}{'lignes':>12}{'durée (s)':>11}{'dont imports':>14}"
-        f"{'lignes/s':>11}{'RSS max (Mo)':>22}{'charge':>8}",
+        f"{'lignes/s':>11}{'RSS max (Mo)':>22}{'CPU (s)':>16}{'charge':>8}",
     ]
     for run in runs:
         head = f"{run.label:<44}{BACKENDS[run.backend]:<12}"
@@ -272,12 +297,20 @@ def _report(args: argparse.Namespace, inbox: Inbox, folder: Path, runs: list[Run
         r = run.result
         produced = f"{r['fichiers']} fichiers" if "fichiers" in r else _n(r["lignes"])
         lines.append(head + f"{produced:>12}{r['duree_s']:>11.1f}{r['imports_s']:>14.1f}"
-                     f"{_n(run.rate(inbox.rows) or 0):>11}{_rss(run):>22}{run.load:>8.1f}")
+                     f"{_n(run.rate(inbox.rows) or 0):>11}{_rss(run):>22}{_cpu(run):>16}{run.load:>8.1f}")
     lines += ["", *_ratios(runs, inbox.rows)]
     if runs and all(r.processus is None for r in runs if r.path == "chargement"):
         lines.append("processus de lecture : l'ingestion du projet n'en prend pas le nombre "
                      "(paramètre `workers` absent) ; un seul chargement par base")
     return "\n".join(lines)
+
+
+def _cpu(run: Run) -> str:
+    """The path's processes' CPU time, plus the PostgreSQL server's when it was measured."""
+    mine = run.result.get("cpu_s")
+    if mine is None:
+        return "n/d"
+    return f"{mine:.1f}" + (f" + {run.server_cpu_s:.1f} serv." if run.server_cpu_s is not None else "")
 
 
 def _load(values: tuple[float, ...]) -> str:

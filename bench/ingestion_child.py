@@ -5,6 +5,9 @@ Prints one line `RESULTAT {json}`: what the path produced, its own duration (the
 libraries it uses included, and also timed apart), its peak RSS and the peak RSS of the processes
 it started itself (the project's reading processes, if any).
 
+CPU time: the path's process (every thread), the processes it waited for and those still alive
+(the reading processes).
+
 Peak RSS is the high-water mark of this process's own memory (`VmHWM`, /proc/self/status):
 Linux's `getrusage(RUSAGE_SELF).ru_maxrss` also keeps the peak of the memory the process had
 before `exec`, i.e. a copy of the bench's parent process (~300 MB with the warehouse imported),
@@ -116,8 +119,19 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
+def cpu_s(pid: int | str = "self", reaped: bool = False) -> float:
+    """A process's CPU time (user + system, every thread) in seconds, with its waited-for children's
+    when `reaped`; 0 if gone (Linux: /proc/<pid>/stat, fields 14-17, in clock ticks)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:15 if reaped else 13]) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv: list[str]) -> None:
     name, params = argv[0], json.loads(sys.stdin.read())  # stdin: a file list has no size limit
+    cpu_before = cpu_s(reaped=True)
     started = time.perf_counter()
     for module in LIBRARIES[name](params):
         importlib.import_module(module)
@@ -131,7 +145,10 @@ def main(argv: list[str]) -> None:
         from bench.ingestion_project import accepts_workers
 
         result["processus_possibles"] = accepts_workers()
-    result["rss_descendants_mo"] = [_high_water_mb(pid) for pid in _descendants(os.getpid())]
+    descendants = _descendants(os.getpid())
+    result["rss_descendants_mo"] = [_high_water_mb(pid) for pid in descendants]
+    # Its own threads, the processes it waited for, and those it keeps (the project's readers)
+    result["cpu_s"] = cpu_s(reaped=True) - cpu_before + sum(cpu_s(pid, True) for pid in descendants)
     print(MARK + json.dumps(result), flush=True)
 
 

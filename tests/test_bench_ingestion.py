@@ -6,11 +6,14 @@ The figures themselves are the bench's business (`python -m bench.bench_ingestio
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from bench.bench_ingestion import main
+from bench.bench_ingestion import _server_cpu_s, main
+from bench.ingestion_child import cpu_s
 from bench.ingestion_inbox import MANIFEST, cache_key, prepare
 from bench.ingestion_references import COLUMNS, duckdb_file, pandas_to_sql, polars_adbc, separator
 
@@ -35,9 +38,18 @@ def test_prints_every_path_on_the_same_rows(capsys: pytest.CaptureFixture[str]) 
         produced, seconds, rate = re.search(
             rf"{backend}\s+([\d ]+?)(?: fichiers)?\s+(\d+\.\d)\s+\d+\.\d\s+([\d ]+)\s+\d", row).groups()
         assert float(seconds) > 0 and int(rate.replace(" ", "")) > 0, row
+        cpu = re.search(r"(\d+\.\d)\s+\d+\.\d$", row)  # CPU time, then the load average
+        assert cpu and float(cpu[1]) > 0, row
         if not label.startswith("projet"):
             assert int(produced.replace(" ", "")) == total, row  # every row of the same files
     assert re.search(r"projet SQLite.*polars\+ADBC SQLite = \d+\.\d\d.*pandas\+to_sql = \d+\.\d\d", out)
+
+
+def test_cpu_time_counts_the_processes_waited_for_and_a_remote_server_is_not_measured() -> None:
+    before = cpu_s(reaped=True)
+    subprocess.run([sys.executable, "-c", "sum(i * i for i in range(3_000_000))"], check=True)
+    assert cpu_s(reaped=True) - before > 0.05
+    assert _server_cpu_s("postgresql://postgres@db.example:5432/postgres") is None
 
 
 def test_the_inbox_is_generated_once_per_scale_and_holds_only_rpu_csv(tmp_path: Path) -> None:

@@ -287,7 +287,7 @@ def _report(args: argparse.Namespace, inbox: Inbox, folder: Path, runs: list[Run
                         if args.repetitions > 1 else "un passage par chemin"),
         "",
         f"{'chemin':<44}{'base':<12}{'lignes':>12}{'durée (s)':>11}{'dont imports':>14}"
-        f"{'lignes/s':>11}{'RSS max (Mo)':>22}{'CPU (s)':>16}{'charge':>8}",
+        f"{'lignes/s':>11}{'RSS max (Mo)':>22}{'CPU (s)':>22}{'charge':>8}",
     ]
     for run in runs:
         head = f"{run.label:<44}{BACKENDS[run.backend]:<12}"
@@ -297,7 +297,7 @@ def _report(args: argparse.Namespace, inbox: Inbox, folder: Path, runs: list[Run
         r = run.result
         produced = f"{r['fichiers']} fichiers" if "fichiers" in r else _n(r["lignes"])
         lines.append(head + f"{produced:>12}{r['duree_s']:>11.1f}{r['imports_s']:>14.1f}"
-                     f"{_n(run.rate(inbox.rows) or 0):>11}{_rss(run):>22}{_cpu(run):>16}{run.load:>8.1f}")
+                     f"{_n(run.rate(inbox.rows) or 0):>11}{_rss(run):>22}{_cpu(run):>22}{run.load:>8.1f}")
     lines += ["", *_ratios(runs, inbox.rows)]
     if runs and all(r.processus is None for r in runs if r.path == "chargement"):
         lines.append("processus de lecture : l'ingestion du projet n'en prend pas le nombre "

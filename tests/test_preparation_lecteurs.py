@@ -6,8 +6,10 @@ the staging files are owner-only and none is left once the run ends, whatever be
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import time
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -59,6 +61,26 @@ def test_staged_rows_load_as_the_frame_and_the_file_is_owner_only(
     assert Path(staged.path).exists()  # kept for a retried transaction
     discard([staged])
     assert staging_files(engine) == []
+    engine.dispose()
+
+
+def test_staged_dates_and_instants_are_the_text_sqlite3_writes_fraction_or_not(tmp_path: Path) -> None:
+    """A date-time column is stored as sqlite3's adapters wrote it: seconds, and microseconds only
+    on the values that have some; a column without any fraction never gets one."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'entrepot.sqlite'}")
+    upgrade(engine)
+    noon, fraction = datetime(2024, 3, 1, 12, 5), datetime(2024, 3, 1, 12, 5, 7, 250)
+    frame = pl.DataFrame({"sortie": [noon, fraction, None], "entree": [noon, None, noon],
+                          "date_entree": [date(2024, 2, 29), None, date(2024, 3, 1)]})
+
+    staged = stage([{"passages_urgences": frame}], str(staging_folder(engine)))[0]["passages_urgences"]
+
+    with sqlite3.connect(staged.path) as db:
+        assert db.execute(f'SELECT * FROM "{staged.table}" ORDER BY rowid').fetchall() == [
+            ("2024-03-01 12:05:00", "2024-03-01 12:05:00", "2024-02-29"),
+            ("2024-03-01 12:05:07.000250", None, None),
+            (None, "2024-03-01 12:05:00", "2024-03-01")]
+    discard([staged])
     engine.dispose()
 
 

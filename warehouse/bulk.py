@@ -91,13 +91,14 @@ def _copy_postgres(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
 
 def sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
     """Temporal columns as the text sqlite3's adapters write, booleans as 0/1, nulls typed."""
-    out = []
+    out, fractional = [], _fractional(frame)
     for name, dtype in frame.schema.items():
         col = pl.col(name)
         if isinstance(dtype, pl.Datetime):
-            out.append(pl.when(col.dt.microsecond() == 0)
-                       .then(col.dt.strftime("%Y-%m-%d %H:%M:%S"))
-                       .otherwise(col.dt.strftime("%Y-%m-%d %H:%M:%S%.6f")).alias(name))
+            whole = col.dt.strftime("%Y-%m-%d %H:%M:%S")
+            out.append(pl.when(col.dt.microsecond() == 0).then(whole)
+                       .otherwise(col.dt.strftime("%Y-%m-%d %H:%M:%S%.6f")).alias(name)
+                       if name in fractional else whole)
         elif dtype == pl.Date:
             out.append(col.dt.strftime("%Y-%m-%d"))
         elif dtype == pl.Boolean:
@@ -105,6 +106,16 @@ def sqlite_values(frame: pl.DataFrame) -> pl.DataFrame:
         elif dtype in (pl.Null, pl.Categorical) or isinstance(dtype, pl.Enum):
             out.append(col.cast(pl.String))
     return frame.with_columns(out) if out else frame
+
+
+def _fractional(frame: pl.DataFrame) -> set[str]:
+    """Its date-time columns with a fraction of a second somewhere: both branches of a when/then
+    are computed, so the fractional form only where it can be needed."""
+    instants = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.Datetime)]
+    if not instants or frame.is_empty():
+        return set()
+    flags = frame.select((pl.col(n).dt.microsecond() != 0).any() for n in instants).row(0)
+    return {name for name, flag in zip(instants, flags, strict=True) if flag}
 
 
 def staging_folder(engine: Engine) -> Path | None:
@@ -208,7 +219,9 @@ def _ingest(path: str, frames: dict[str, pl.DataFrame]) -> None:
             cur.execute("PRAGMA journal_mode=OFF")
             cur.execute("PRAGMA synchronous=OFF")
             for name, frame in frames.items():
-                cur.adbc_ingest(name, sqlite_values(frame).to_arrow(), mode="create")
+                # Arrow string views: no copy of every string into one buffer (0.1 µs a row)
+                table = sqlite_values(frame).to_arrow(compat_level=pl.CompatLevel.newest())
+                cur.adbc_ingest(name, table, mode="create")
     except BaseException:
         _unlink_stage(path)
         raise

@@ -20,8 +20,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import forkserver
 from typing import TypeVar
 
+from cpts.residence import Prepared, adopt, handed_over
 from schemas.base import Extract
 from schemas.catalog import TYPES
 from tasks.reading import ReadJob, Refusal, internal_error, read_jobs, read_or_refuse, staged
@@ -40,8 +42,9 @@ CHUNK_BYTES = 32 * 2**20
 _ALONE = "\x00seul"  # no file type: the next file starts another chunk
 
 
-def _private_files() -> None:
+def _reader_started(residence: Prepared) -> None:
     os.umask(0o077)  # temporary copies a reader writes hold health data
+    adopt(residence)
 
 
 def warm_up(workers: int) -> None:
@@ -78,7 +81,9 @@ def _pool_of(workers: int) -> ProcessPoolExecutor:
     context.set_forkserver_preload(["tasks.reading_process", "tasks.reading", "schemas.rpu_model",
                                     "schemas.pandera_rules", "warehouse.bulk",
                                     "adbc_driver_sqlite.dbapi"])
-    _pool = (workers, ProcessPoolExecutor(workers, mp_context=context, initializer=_private_files))
+    forkserver.ensure_running()  # it imports those while the residence tables are built here
+    _pool = (workers, ProcessPoolExecutor(workers, mp_context=context, initializer=_reader_started,
+                                          initargs=(handed_over(),)))
     return _pool[1]
 
 

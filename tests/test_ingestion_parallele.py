@@ -202,6 +202,30 @@ def test_each_reading_process_runs_polars_on_one_thread_without_pandas() -> None
     assert [module_in_process(name)[1] for name in ("pandas", "hypothesis")] == ["importé"] * 2
 
 
+def residence_tables_in_process() -> tuple[bool, list]:
+    """Whether this process had the residence tables before any file, and their rows."""
+    from cpts import residence
+
+    ready = residence._ready is not None
+    tables = residence.prepared()
+    return ready, [t.rows() for t in (tables.by_insee, tables.by_name, tables.territory_of_cp)]
+
+
+def test_reading_processes_start_with_the_residence_tables_the_loading_process_built() -> None:
+    """Built once in the loading process and handed to each reading process as it starts, so
+    that no reading process builds them on its first file (0.1 s each, at the start of a load)."""
+    from cpts import residence
+    from tasks import read_pool
+
+    read_pool.shutdown()  # a new pool, whose processes have read nothing yet
+    readers = read_pool.pool(2)
+    mine = residence.prepared()
+    expected = [t.rows() for t in (mine.by_insee, mine.by_name, mine.territory_of_cp)]
+
+    assert [readers.submit(residence_tables_in_process).result() for _ in range(4)] == [
+        (True, expected)] * 4
+
+
 def test_rows_refused_by_the_pandera_rules_are_the_same_in_a_reading_process(
         engine: Engine, settings: Settings, inbox: Path) -> None:
     """pandera in the reading processes (no pandas there) rejects what it rejects in the loading

@@ -94,3 +94,26 @@ def test_an_appointment_moved_to_another_month_leaves_the_earlier_month(
         (rdv_uuid(2), datetime(2024, 3, 5, 9, 30), 12.0, rpps(2)),
         (rdv_uuid(3), datetime(2024, 4, 3, 10, 0), 801.0, rpps(3))]
     assert ingest_inbox(engine, settings).by_status("charge") == []
+
+
+def test_a_month_delivered_again_replaces_its_midnight_appointments_and_not_the_next_months(
+        engine: Engine, settings: Settings, inbox: Path) -> None:
+    """The month's bounds are instants: midnight on its first day is inside, midnight on the next
+    month's first day is not (on SQLite too, where date-times are stored as text)."""
+    def rdv(i: int, debut: str) -> dict[str, str]:
+        return {"rdv_id": rdv_uuid(i), "cree_le": "2024-02-20", "debut": debut, "fin": "",
+                "statut": "booked", "id_nat_ps": id_nat(i), "categorie_orientation": "PS",
+                "type_consultation": "AMB", "patient_commune": "42218", "patient_tranche_age": "70+"}
+
+    write_sas(inbox, "SAS_rdv_202403.csv", RDV, [rdv(1, "2024-03-01T00:00:00"),
+                                                 rdv(2, "2024-03-10T09:00:00")])
+    write_sas(inbox, "SAS_rdv_202404.csv", RDV, [rdv(3, "2024-04-01T00:00:00")])
+    ingest_inbox(engine, settings)
+    write_sas(inbox, "SAS_rdv_202403.csv", RDV, [rdv(2, "2024-03-10T09:00:00")])  # 1 was withdrawn
+
+    report = ingest_inbox(engine, settings)
+
+    assert [o.lignes_remplacees for _, o in report.by_status("charge")] == [2]
+    t = sas_rdv.c
+    assert fetch(engine, t.rdv_id, t.debut) == [
+        (rdv_uuid(2), datetime(2024, 3, 10, 9, 0)), (rdv_uuid(3), datetime(2024, 4, 1, 0, 0))]

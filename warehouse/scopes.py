@@ -13,6 +13,9 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Delete,
+    Dialect,
+    String,
+    TypeDecorator,
     and_,
     bindparam,
     delete,
@@ -20,6 +23,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.types import TypeEngine
 
 from schemas.base import Scope, ScopeKey
 from warehouse.tables import metadata
@@ -68,12 +72,32 @@ def _within(name: str, shape: tuple[tuple[str, bool], ...], dates: str | None) -
     conditions = [table.c[c].is_(None) if empty else table.c[c] == bindparam(f"v_{c}")
                   for c, empty in shape]
     if dates is not None:
-        column, first, last = table.c[dates], bindparam("du"), bindparam("au")
+        column = table.c[dates]
         if isinstance(column.type, DateTime):  # every instant of the last day: `au` is next midnight
-            conditions += [column >= first, column < last]
+            conditions += [column >= bindparam("du", type_=Instant()),
+                           column < bindparam("au", type_=Instant())]
         else:
-            conditions.append(column.between(first, last))
+            conditions.append(column.between(bindparam("du"), bindparam("au")))
     return delete(table).where(and_(true(), *conditions))
+
+
+class Instant(TypeDecorator):
+    """A scope's date-time bound (a midnight). SQLite keeps date-times as text, written by the loads
+    as sqlite3 writes them, without a fraction when there is none (`warehouse.bulk.sqlite_values`),
+    and text compares character by character: SQLAlchemy's SQLite DateTime would bind midnight as
+    `… 00:00:00.000000`, which sorts after a stored `… 00:00:00`, leaving out midnight on the first
+    day and taking in midnight on the day after. It is bound as the stored text there."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine:
+        return dialect.type_descriptor(String() if dialect.name == "sqlite" else DateTime())
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> object:
+        if dialect.name == "sqlite" and value is not None:
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value
 
 
 def _bounds(column: Column, first: date, last: date) -> dict[str, object]:

@@ -13,8 +13,11 @@ $(UV):
 # (only what changed): with PYTHONDONTWRITEBYTECODE set, as on our machines and in containers,
 # Python never writes it, so every process (the nightly, each reading process, each test worker)
 # would compile every module it imports again: ~2.3 s for polars, SQLAlchemy, pandera and Prefect.
+# The interpreter's own path, not a pyenv shim's: uv keeps a venv made from it instead of recreating it.
+EXECUTABLE := import sys; print(sys.executable)
 .venv/.synced: $(UV) pyproject.toml uv.lock Makefile
-	$(UV) sync --frozen --compile-bytecode --python $$(command -v $(PYTHON) || command -v python3)
+	$(UV) sync --frozen --compile-bytecode --python \
+	  $$($(PYTHON) -c '$(EXECUTABLE)' 2>/dev/null || python3 -c '$(EXECUTABLE)')
 	touch $@
 
 bootstrap: bytecode

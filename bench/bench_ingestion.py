@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         inbox = prepare(folder, args.echelle, annees, mois, args.graine)
         load_before = os.getloadavg()
         discovery = _discovery(inbox)
-        _execute(discovery)  # first: it also tells whether the ingestion takes a process count
+        _execute(discovery, args.pg_url)  # first: it also tells whether the ingestion takes a process count
         rounds = []
         for _ in range(args.repetitions):  # alternated: a slow spell of the machine hits every path
             folder_of_round = _folder(tmp, "tour")  # every target of the round is new
@@ -216,8 +216,6 @@ def _reference_target(backend: str, tmp: Path, pg_admin: str, cleanups: list[Cal
     """The SQLite file, or a new empty database's libpq URI (what ADBC takes), and its drop."""
     if backend == "sqlite":
         return str(tmp / "polars-adbc.sqlite"), None
-    from sqlalchemy.engine import make_url
-
     url, drop = _database(pg_admin, cleanups)
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False), drop
 
@@ -229,7 +227,7 @@ def _database(pg_admin: str, cleanups: list[Callable[[], None]]) -> tuple[str, C
     return url, drop
 
 
-def _execute(run: Run, pg_url: str = DEFAULT_PG) -> None:
+def _execute(run: Run, pg_url: str) -> None:
     run.load = os.getloadavg()[0]
     server = _server_cpu_s(pg_url) if run.backend == "postgresql" else None
     done = subprocess.run([sys.executable, "-m", "bench.ingestion_child", run.path],

@@ -49,12 +49,12 @@ def replace(conn: Connection, scope: Scope) -> int:
 def deletes(scope: Scope) -> list[tuple[Delete, dict[str, object]]]:
     """The DELETE statements that empty the scope, one table after the other, with their values."""
     out: list[tuple[Delete, dict[str, object]]] = []
+    shape = tuple((c, v is None) for c, v in scope.equals)  # an empty value is IS NULL, unbound
+    equals = {f"v_{c}": v for c, v in scope.equals if v is not None}
     for name in scope.tables:
         table = metadata.tables[name]
-        shape = tuple((c, v is None) for c, v in scope.equals)
-        values = {f"v_{c}": v for c, v in scope.equals if v is not None}
-        if scope.dates is not None:
-            values |= _bounds(table.c[scope.dates.column], scope.dates.first, scope.dates.last)
+        values = equals | (_bounds(table.c[scope.dates.column], scope.dates.first, scope.dates.last)
+                           if scope.dates is not None else {})
         out.append((_within(name, shape, scope.dates.column if scope.dates else None), values))
         if scope.ids is not None:
             ids = list(scope.ids.values)
